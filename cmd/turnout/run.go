@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/config"
+	"github.com/turnout-org/turnout/internal/store"
+)
+
+const usage = `Turnout: organise protests, marches, rallies, vigils and public meetings.
+
+Usage:
+  turnout [serve] [--demo]     serve HTTP (the default command)
+  turnout migrate              apply database migrations and exit
+  turnout organiser add --email E --name N --group SLUG [--group-name NAME] [--password-stdin]
+                               create or reuse an organiser and group; print a new API token
+  turnout purge                erase personal data of RSVPs to events that ended more than
+                               TURNOUT_RETENTION_DAYS ago
+
+Environment:
+  TURNOUT_ADDR              listen address (default 127.0.0.1:3000)
+  TURNOUT_DATABASE_URL      postgres://... or sqlite:PATH (default sqlite:turnout.db)
+  TURNOUT_BASE_URL          public base URL for links and feeds (default from TURNOUT_ADDR)
+  TURNOUT_RETENTION_DAYS    days after an event ends before RSVP personal data is erased (default 30)
+  TURNOUT_RSVP_RATE_LIMIT   RSVPs per client address per minute, 0 = off (default 120)
+  TURNOUT_OPEN_SIGNUP       allow public organiser sign-up: on or off (default on)
+  TURNOUT_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
+  TURNOUT_FEED_MAX_AGE      Cache-Control max-age of feeds (default 300s)
+  TURNOUT_LOG_FORMAT        text or json (default text)
+Any variable may instead be read from a file named by the same name plus _FILE.
+`
+
+// run is the whole program: tests call it as main does.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" || (len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")) && cmd != "organiser" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, cfg, log, args, stdout)
+	case "migrate":
+		return cmdMigrate(ctx, cfg, stdout)
+	case "organiser":
+		return cmdOrganiser(ctx, cfg, args, stdin, stdout)
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// openStore connects to the database, retrying with backoff while it is
+// unreachable (a database container may start after Turnout), for up to wait.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, wait time.Duration) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(wait)
+	delay := 250 * time.Millisecond
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = st.Ping(pctx)
+		cancel()
+		if err == nil {
+			return st, nil
+		}
+		if time.Now().Add(delay).After(deadline) || ctx.Err() != nil {
+			st.Close()
+			return nil, fmt.Errorf("database unreachable after %s: %w", wait.Round(time.Second), errors.Unwrap(err))
+		}
+		if log != nil {
+			log.Warn("database not reachable yet; retrying", "in", delay.String())
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+		}
+		if delay *= 2; delay > 5*time.Second {
+			delay = 5 * time.Second
+		}
+	}
+}
+
+func cmdMigrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	st, err := openStore(ctx, cfg, nil, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	cur, _, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d\n", n, cur)
+	return nil
+}
+
+// cmdOrganiser handles `turnout organiser add`.
+func cmdOrganiser(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: turnout organiser add --email E --name N --group SLUG [--group-name NAME] [--password-stdin]")
+	}
+	fs := flag.NewFlagSet("organiser add", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	email := fs.String("email", "", "the organiser's email address")
+	name := fs.String("name", "", "the organiser's display name")
+	group := fs.String("group", "", "the group's slug")
+	groupName := fs.String("group-name", "", "the group's name, for a new group")
+	pwStdin := fs.Bool("password-stdin", false, "read the account's password from the first line of standard input")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" || *group == "" {
+		return errors.New("organiser add: --email, --name and --group are required")
+	}
+	in := organiserInput(*email, *name, *group, *groupName)
+	if *pwStdin {
+		pw, err := readLine(stdin)
+		if err != nil {
+			return fmt.Errorf("organiser add: reading the password from standard input: %w", err)
+		}
+		in.Password = pw
+	}
+	st, err := openStore(ctx, cfg, nil, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := requireSchema(ctx, st); err != nil {
+		return err
+	}
+	token, err := st.AddOrganiser(ctx, in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "%s is an organiser of %q. API token (shown once):\n%s\n", in.Email, in.GroupSlug, token)
+	return nil
+}

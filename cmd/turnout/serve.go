@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/config"
+	"github.com/turnout-org/turnout/internal/demo"
+	"github.com/turnout-org/turnout/internal/store"
+	"github.com/turnout-org/turnout/internal/turnout"
+	"github.com/turnout-org/turnout/internal/web"
+)
+
+// cmdServe migrates the database, optionally loads the demo, and serves HTTP
+// until ctx ends, then shuts down gracefully.
+func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	withDemo := fs.Bool("demo", false, "load demo groups, articles and events into an empty database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, log, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		log.Info("applied migrations", "count", n)
+	}
+	if *withDemo {
+		loaded, err := demo.Load(ctx, st, time.Now())
+		if err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+		if loaded {
+			log.Info("loaded demo data")
+		}
+	}
+	app, err := web.New(cfg, log, st)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Turnout is listening on %s\n", url)
+	if *withDemo {
+		fmt.Fprintf(stdout, "Demo organiser login: %s / %s (at %s/login)\n", demo.Email, demo.Password, url)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- app.Listener(ln) }()
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
+	if err := app.ShutdownWithTimeout(cfg.ShutdownGrace); err != nil {
+		log.Warn("shutdown did not finish in time", "err", err)
+	}
+	return nil
+}
+
+// requireSchema refuses to work on a database whose schema is behind.
+func requireSchema(ctx context.Context, st *store.Store) error {
+	cur, latest, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if cur < latest {
+		return fmt.Errorf("database schema is at version %d but this binary needs %d: run `turnout migrate` first", cur, latest)
+	}
+	return nil
+}
+
+func organiserInput(email, name, group, groupName string) turnout.OrganiserInput {
+	return turnout.OrganiserInput{Email: email, Name: name, GroupSlug: group, GroupName: groupName}
+}
+
+func readLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// describe turns a validation error into a one-line message for the terminal.
+func describe(err error) error {
+	fields := turnout.ErrorFields(err)
+	if len(fields) == 0 {
+		return errors.New(turnout.ErrorMessage(err))
+	}
+	var parts []string
+	for k, v := range fields {
+		parts = append(parts, k+": "+v)
+	}
+	return errors.New(strings.Join(parts, "; "))
+}

@@ -1,0 +1,157 @@
+// Package config reads Turnout's settings from TURNOUT_* environment variables
+// into a typed Config, once, with defaults and validation.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting of a Turnout process.
+type Config struct {
+	Addr              string        // TURNOUT_ADDR, listen address
+	DatabaseURL       string        // TURNOUT_DATABASE_URL
+	BaseURL           string        // TURNOUT_BASE_URL, public base URL without trailing slash
+	RetentionDays     int           // TURNOUT_RETENTION_DAYS
+	RSVPRateLimit     int           // TURNOUT_RSVP_RATE_LIMIT per client address per minute; 0 is off
+	OpenSignup        bool          // TURNOUT_OPEN_SIGNUP
+	TrustedProxies    []string      // TURNOUT_TRUSTED_PROXIES, comma-separated IPs or CIDRs
+	FeedMaxAge        time.Duration // TURNOUT_FEED_MAX_AGE, Cache-Control max-age of feeds
+	LogFormat         string        // TURNOUT_LOG_FORMAT: text or json
+	BodyLimit         int           // TURNOUT_BODY_LIMIT in bytes
+	ShutdownGrace     time.Duration // TURNOUT_SHUTDOWN_TIMEOUT
+	PurgeInterval     time.Duration // TURNOUT_PURGE_INTERVAL
+	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
+}
+
+// Load reads the configuration through getenv. Values ending in _FILE name a
+// file whose contents are the value (for secrets such as the database URL).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(key string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		if path := getenv(key + "_FILE"); path != "" {
+			if b, err := os.ReadFile(path); err == nil {
+				return strings.TrimSpace(string(b))
+			}
+		}
+		return ""
+	}
+	c := Config{
+		Addr:        or(get("TURNOUT_ADDR"), "127.0.0.1:3000"),
+		DatabaseURL: or(get("TURNOUT_DATABASE_URL"), "sqlite:turnout.db"),
+		LogFormat:   or(get("TURNOUT_LOG_FORMAT"), "text"),
+	}
+	var errs []string
+	intVar := func(key string, def int, min int, dst *int) {
+		*dst = def
+		if v := get(key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < min {
+				errs = append(errs, fmt.Sprintf("%s=%q: want a whole number >= %d", key, v, min))
+				return
+			}
+			*dst = n
+		}
+	}
+	durVar := func(key string, def time.Duration, dst *time.Duration) {
+		*dst = def
+		if v := get(key); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				if n, err2 := strconv.Atoi(v); err2 == nil {
+					d, err = time.Duration(n)*time.Second, nil
+				}
+			}
+			if err != nil || d < 0 {
+				errs = append(errs, fmt.Sprintf("%s=%q: want a duration such as 300s or 5m", key, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	boolVar := func(key string, def bool, dst *bool) {
+		*dst = def
+		if v := get(key); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				switch strings.ToLower(v) {
+				case "on", "yes":
+					b, err = true, nil
+				case "off", "no":
+					b, err = false, nil
+				}
+			}
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s=%q: want on or off", key, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	intVar("TURNOUT_RETENTION_DAYS", 30, 1, &c.RetentionDays)
+	intVar("TURNOUT_RSVP_RATE_LIMIT", 120, 0, &c.RSVPRateLimit)
+	intVar("TURNOUT_BODY_LIMIT", 1<<20, 1024, &c.BodyLimit)
+	boolVar("TURNOUT_OPEN_SIGNUP", true, &c.OpenSignup)
+	boolVar("TURNOUT_ALLOW_PRIVATE_FETCH", false, &c.AllowPrivateFetch)
+	durVar("TURNOUT_FEED_MAX_AGE", 300*time.Second, &c.FeedMaxAge)
+	durVar("TURNOUT_SHUTDOWN_TIMEOUT", 15*time.Second, &c.ShutdownGrace)
+	durVar("TURNOUT_PURGE_INTERVAL", time.Hour, &c.PurgeInterval)
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Sprintf("TURNOUT_LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	for _, p := range strings.Split(get("TURNOUT_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				errs = append(errs, fmt.Sprintf("TURNOUT_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p))
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Sprintf("TURNOUT_ADDR=%q: want host:port, such as 127.0.0.1:3000 or :3000", c.Addr))
+	}
+	c.BaseURL = strings.TrimRight(get("TURNOUT_BASE_URL"), "/")
+	if c.BaseURL == "" {
+		c.BaseURL = BaseURLFromAddr(c.Addr)
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Sprintf("TURNOUT_BASE_URL=%q: want an http or https URL", c.BaseURL))
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// BaseURLFromAddr derives a base URL from a listen address: ":3000" and
+// "0.0.0.0:3000" become http://localhost:3000.
+func BaseURLFromAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:3000"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// SecureCookies reports whether cookies must be marked Secure (an https base URL).
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

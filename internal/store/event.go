@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+var _ turnout.EventService = (*Store)(nil)
+
+// listedStatuses are the statuses the public sees.
+var listedStatuses = []string{turnout.StatusPublished, turnout.StatusCancelled}
+
+// FindEvents returns listed events matching f in start order, and whether more follow.
+func (s *Store) FindEvents(ctx context.Context, f turnout.EventFilter) ([]*turnout.Event, bool, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q := s.db.WithContext(ctx).Model(&turnout.Event{}).Where("events.status IN ?", listedStatuses)
+	q = applyEventFilter(q, f)
+	if f.After != nil {
+		q = q.Where("(events.starts_at > ? OR (events.starts_at = ? AND events.id > ?))", f.After.StartsAt, f.After.StartsAt, f.After.ID)
+	}
+	var events []*turnout.Event
+	if err := q.Order("events.starts_at, events.id").Limit(limit + 1).Find(&events).Error; err != nil {
+		return nil, false, err
+	}
+	more := len(events) > limit
+	if more {
+		events = events[:limit]
+	}
+	if err := s.attachGroups(ctx, events); err != nil {
+		return nil, false, err
+	}
+	return events, more, nil
+}
+
+// applyEventFilter adds the WHERE clauses of f, except pagination.
+func applyEventFilter(q *gorm.DB, f turnout.EventFilter) *gorm.DB {
+	if !f.EndsAfter.IsZero() {
+		q = q.Where("events.ends_at > ?", f.EndsAfter)
+	}
+	if f.GroupSlug != "" {
+		q = q.Where("events.group_id = (SELECT id FROM groups WHERE slug = ?)", f.GroupSlug)
+	}
+	if len(f.Kinds) > 0 {
+		q = q.Where("events.kind IN ?", f.Kinds)
+	}
+	if f.From != nil {
+		q = q.Where("events.ends_at > ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("events.starts_at < ?", *f.To)
+	}
+	for _, word := range strings.Fields(strings.ToLower(f.Query)) {
+		like := "%" + escapeLike(word) + "%"
+		q = q.Where(`(lower(events.title) LIKE ? ESCAPE '\' OR lower(events.summary) LIKE ? ESCAPE '\' OR lower(events.venue) LIKE ? ESCAPE '\')`, like, like, like)
+	}
+	return q
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// attachGroups loads the groups of events in one query.
+func (s *Store) attachGroups(ctx context.Context, events []*turnout.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(events))
+	seen := map[int64]bool{}
+	for _, e := range events {
+		if !seen[e.GroupID] {
+			seen[e.GroupID] = true
+			ids = append(ids, e.GroupID)
+		}
+	}
+	var groups []*turnout.Group
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&groups).Error; err != nil {
+		return err
+	}
+	byID := make(map[int64]*turnout.Group, len(groups))
+	for _, g := range groups {
+		byID[g.ID] = g
+	}
+	for _, e := range events {
+		e.Group = byID[e.GroupID]
+	}
+	return nil
+}
+
+// FindEventBySlug returns any event (draft included) with its group and articles.
+// Callers decide who may see a draft.
+func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Event, error) {
+	if !turnout.ValidSlug(slug) {
+		return nil, turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
+	}
+	var e turnout.Event
+	if err := s.db.WithContext(ctx).Where("slug = ?", slug).Take(&e).Error; err != nil {
+		return nil, notFound(err, "Event")
+	}
+	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
+		return nil, err
+	}
+	arts, err := s.eventArticles(ctx, s.db, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	e.Articles = arts
+	return &e, nil
+}
+
+func (s *Store) eventArticles(ctx context.Context, db *gorm.DB, eventID int64) ([]*turnout.Article, error) {
+	var arts []*turnout.Article
+	err := db.WithContext(ctx).Table("articles").Select("articles.*").
+		Joins("JOIN event_articles ea ON ea.article_id = articles.id").
+		Where("ea.event_id = ?", eventID).Order("ea.position").Find(&arts).Error
+	return arts, err
+}
+
+// CreateEvent stores a new event for the group with its linked articles.
+func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.EventInput) (*turnout.Event, error) {
+	var g turnout.Group
+	if err := s.db.WithContext(ctx).Take(&g, groupID).Error; err != nil {
+		return nil, notFound(err, "Group")
+	}
+	e := &turnout.Event{GroupID: groupID, MaxGuests: turnout.DefaultMaxGuests}
+	if _, err := in.Apply(e, true, g.Timezone); err != nil {
+		return nil, err
+	}
+	e.UID = uuid.NewString()
+	t := s.Now()
+	e.CreatedAt, e.UpdatedAt = t, t
+	if e.Status == turnout.StatusPublished {
+		e.PublishedAt = &t
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		slug, err := s.uniqueSlug(ctx, tx, turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"))
+		if err != nil {
+			return err
+		}
+		e.Slug = slug
+		if err := tx.Create(e).Error; err != nil {
+			return err
+		}
+		if in.Articles != nil {
+			if err := s.linkArticles(ctx, tx, e.ID, *in.Articles); err != nil {
+				return err
+			}
+		}
+		return bumpFeedVersions(tx, e, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.Group = &g
+	return e, nil
+}
+
+// uniqueSlug returns base, or base-2, base-3 ... whichever is free.
+func (s *Store) uniqueSlug(ctx context.Context, tx *gorm.DB, base string) (string, error) {
+	base = strings.Trim(base, "-")
+	if base == "" {
+		base = "event"
+	}
+	var taken []string
+	if err := tx.WithContext(ctx).Model(&turnout.Event{}).Where("slug = ? OR slug LIKE ? ESCAPE '\\'", base, escapeLike(base)+"-%").Pluck("slug", &taken).Error; err != nil {
+		return "", err
+	}
+	used := make(map[string]bool, len(taken))
+	for _, t := range taken {
+		used[t] = true
+	}
+	slug := base
+	for n := 2; used[slug]; n++ {
+		slug = base + "-" + strconv.Itoa(n)
+	}
+	return slug, nil
+}
+
+// linkArticles replaces the event's article links with arts, in order,
+// creating or updating the shared article rows by URL.
+func (s *Store) linkArticles(ctx context.Context, tx *gorm.DB, eventID int64, arts []turnout.ArticleInput) error {
+	if err := tx.WithContext(ctx).Exec("DELETE FROM event_articles WHERE event_id = ?", eventID).Error; err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, in := range arts {
+		if seen[in.URL] {
+			continue
+		}
+		seen[in.URL] = true
+		id, err := s.upsertArticle(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		if err := tx.WithContext(ctx).Exec("INSERT INTO event_articles (event_id, article_id, position) VALUES (?, ?, ?)", eventID, id, i).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) upsertArticle(ctx context.Context, tx *gorm.DB, in turnout.ArticleInput) (int64, error) {
+	t := s.Now()
+	var a turnout.Article
+	err := tx.WithContext(ctx).Where("url = ?", in.URL).Take(&a).Error
+	switch {
+	case err == gorm.ErrRecordNotFound:
+		a = turnout.Article{URL: in.URL, Title: in.Title, Summary: in.Summary, Source: in.Source, CreatedAt: t, UpdatedAt: t}
+		if err := tx.WithContext(ctx).Create(&a).Error; err != nil {
+			return 0, err
+		}
+		return a.ID, nil
+	case err != nil:
+		return 0, err
+	}
+	if a.Title != in.Title || a.Summary != in.Summary || a.Source != in.Source {
+		err = tx.WithContext(ctx).Model(&a).Updates(map[string]any{"title": in.Title, "summary": in.Summary, "source": in.Source, "updated_at": t}).Error
+	}
+	return a.ID, err
+}
+
+// bumpFeedVersions advances the feed versions of every scope the event
+// appears in (site, its group, itself), inside the caller's transaction.
+func bumpFeedVersions(tx *gorm.DB, e *turnout.Event, t time.Time) error {
+	for _, scope := range turnout.FeedScopes(e) {
+		err := tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES (?, 1, ?)
+			ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, scope, t).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CancelEvent calls an event off: it stays listed with its reason, and the
+// sequence rises so that calendars show the cancellation.
+func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (*turnout.Event, error) {
+	reason = strings.TrimSpace(reason)
+	if fe := turnout.ValidateCancelReason(reason); fe != nil {
+		return nil, fe
+	}
+	var e turnout.Event
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Take(&e, id).Error; err != nil {
+			return notFound(err, "Event")
+		}
+		if e.Status == turnout.StatusCancelled {
+			return turnout.Errorf(turnout.ECONFLICT, "This event is already cancelled.")
+		}
+		t := s.Now()
+		e.Status, e.CancelledAt, e.CancelReason, e.Sequence, e.UpdatedAt = turnout.StatusCancelled, &t, reason, e.Sequence+1, t
+		if err := tx.Model(&e).Updates(map[string]any{
+			"status": e.Status, "cancelled_at": t, "cancel_reason": reason, "sequence": e.Sequence, "updated_at": t,
+		}).Error; err != nil {
+			return err
+		}
+		return bumpFeedVersions(tx, &e, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// bumpGroupFeeds advances the site and group feed versions and those of every
+// event of the group, for changes that show in all of them (the group's name).
+func bumpGroupFeeds(tx *gorm.DB, groupID int64, t time.Time) error {
+	var ids []int64
+	if err := tx.Model(&turnout.Event{}).Where("group_id = ?", groupID).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := bumpFeedVersions(tx, &turnout.Event{ID: id, GroupID: groupID}, t); err != nil {
+			return err
+		}
+	}
+	if len(ids) == 0 {
+		return bumpFeedVersions(tx, &turnout.Event{GroupID: groupID}, t)
+	}
+	return nil
+}

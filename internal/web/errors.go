@@ -1,0 +1,92 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// statusOf maps domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	turnout.EINVALID:      fiber.StatusUnprocessableEntity,
+	turnout.EMALFORMED:    fiber.StatusBadRequest,
+	turnout.ENOTFOUND:     fiber.StatusNotFound,
+	turnout.ECONFLICT:     fiber.StatusConflict,
+	turnout.EUNAUTHORIZED: fiber.StatusUnauthorized,
+	turnout.EFORBIDDEN:    fiber.StatusForbidden,
+	turnout.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
+	turnout.ERATELIMITED:  fiber.StatusTooManyRequests,
+	turnout.EUNAVAILABLE:  fiber.StatusServiceUnavailable,
+	turnout.EINTERNAL:     fiber.StatusInternalServerError,
+}
+
+// codeOf maps Fiber's own errors (unknown route, wrong method, body too large) to codes.
+var codeOf = map[int]string{
+	fiber.StatusBadRequest:            turnout.EMALFORMED,
+	fiber.StatusNotFound:              turnout.ENOTFOUND,
+	fiber.StatusMethodNotAllowed:      "method_not_allowed",
+	fiber.StatusRequestEntityTooLarge: turnout.ETOOLARGE,
+	fiber.StatusUnsupportedMediaType:  "unsupported_media_type",
+	fiber.StatusTooManyRequests:       turnout.ERATELIMITED,
+	fiber.StatusServiceUnavailable:    turnout.EUNAVAILABLE,
+	fiber.StatusRequestTimeout:        "timeout",
+}
+
+// friendly messages for Fiber's errors, whose own texts are terse.
+var messageOf = map[int]string{
+	fiber.StatusNotFound:              "We could not find that page.",
+	fiber.StatusMethodNotAllowed:      "That method is not allowed here.",
+	fiber.StatusRequestEntityTooLarge: "The request is too large.",
+	fiber.StatusBadRequest:            "The request could not be read.",
+	fiber.StatusServiceUnavailable:    "Turnout cannot reach its database right now. Please try again in a minute.",
+}
+
+// handleError is the one error handler: it answers JSON under /api/ (or when
+// JSON is asked for) and an HTML page otherwise, logging only internal errors.
+// It never shows the text of an internal error.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, code, message := fiber.StatusInternalServerError, turnout.EINTERNAL, turnout.ErrorMessage(err)
+	var fields map[string]string
+	var ferr *fiber.Error
+	switch {
+	case errors.As(err, &ferr):
+		status = ferr.Code
+		code = codeOf[status]
+		if code == "" {
+			code = strings.ToLower(strings.ReplaceAll(utils.StatusMessage(status), " ", "_"))
+		}
+		message = messageOf[status]
+		if message == "" {
+			message = utils.StatusMessage(status) + "."
+		}
+	case turnout.ErrorCode(err) != turnout.EINTERNAL:
+		code = turnout.ErrorCode(err)
+		status = statusOf[code]
+		fields = turnout.ErrorFields(err)
+	}
+	if status >= 500 && code != turnout.EUNAVAILABLE {
+		s.log.Error("internal error", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
+	}
+	if wantsJSON(c) {
+		body := fiber.Map{"code": code, "message": message}
+		if len(fields) > 0 {
+			body["fields"] = fields
+		}
+		return c.Status(status).JSON(fiber.Map{"error": body})
+	}
+	c.Status(status)
+	return s.render(c, "pages/error", fiber.Map{
+		"Title":   utils.StatusMessage(status),
+		"Heading": utils.StatusMessage(status),
+		"Message": message,
+	})
+}
+
+// wantsJSON reports whether the error answer should be JSON.
+func wantsJSON(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/") || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+}

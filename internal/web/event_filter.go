@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// listQuery is the filter of the home page and GET /api/v1/events, as typed.
+type listQuery struct {
+	Group, Kind, From, To, Q, After string
+}
+
+// pageSize is how many events a page or API call lists.
+const pageSize = 20
+
+func readListQuery(c *fiber.Ctx) listQuery {
+	return listQuery{
+		Group: strings.TrimSpace(c.Query("group")),
+		Kind:  strings.TrimSpace(c.Query("kind")),
+		From:  strings.TrimSpace(c.Query("from")),
+		To:    strings.TrimSpace(c.Query("to")),
+		Q:     strings.TrimSpace(c.Query("q")),
+		After: strings.TrimSpace(c.Query("after")),
+	}
+}
+
+// filter validates the query and turns it into an EventFilter for upcoming events.
+func (q listQuery) filter(now time.Time) (turnout.EventFilter, error) {
+	fe := turnout.FieldErrors{}
+	f := turnout.EventFilter{EndsAfter: now, Limit: pageSize, Query: q.Q}
+	if len(q.Q) > 200 {
+		fe.Add("q", "Search for at most 200 characters.")
+	}
+	if q.Group != "" {
+		if !turnout.ValidSlug(q.Group) {
+			fe.Add("group", "Unknown group.")
+		}
+		f.GroupSlug = q.Group
+	}
+	for _, k := range strings.Split(q.Kind, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if !turnout.ValidKind(k) {
+			fe.Add("kind", "Choose from: "+strings.Join(turnout.Kinds, ", ")+".")
+			continue
+		}
+		f.Kinds = append(f.Kinds, k)
+	}
+	day := func(field, v string, dst **time.Time, offset time.Duration) {
+		if v == "" {
+			return
+		}
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil || t.Year() < 1900 || t.Year() > 2200 {
+			fe.Add(field, "Enter a date like 2026-03-22.")
+			return
+		}
+		t = t.Add(offset)
+		*dst = &t
+	}
+	day("from", q.From, &f.From, 0)
+	day("to", q.To, &f.To, 24*time.Hour) // "to" includes that whole day
+	if q.After != "" {
+		cur, ok := parseCursor(q.After)
+		if !ok {
+			fe.Add("after", "Invalid page marker.")
+		}
+		f.After = cur
+	}
+	return f, fe.Err()
+}
+
+// nextURL is the link to the page after last, keeping the filters.
+func (q listQuery) nextURL(path string, last *turnout.Event) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"group": q.Group, "kind": q.Kind, "from": q.From, "to": q.To, "q": q.Q} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	v.Set("after", formatCursor(last))
+	return path + "?" + v.Encode()
+}
+
+func formatCursor(e *turnout.Event) string {
+	return strconv.FormatInt(e.StartsAt.Unix(), 10) + "." + strconv.FormatInt(e.ID, 10)
+}
+
+func parseCursor(s string) (*turnout.Cursor, bool) {
+	sec, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return nil, false
+	}
+	n, err1 := strconv.ParseInt(sec, 10, 64)
+	i, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || n < 0 || n > 1<<40 || i < 0 {
+		return nil, false
+	}
+	return &turnout.Cursor{StartsAt: time.Unix(n, 0).UTC(), ID: i}, true
+}

@@ -1,0 +1,36 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// homePage lists upcoming events, filtered and paginated.
+func (s *Server) homePage(c *fiber.Ctx) error {
+	q := readListQuery(c)
+	f, err := q.filter(s.now())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	events, more, err := s.store.FindEvents(ctx, f)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{
+		"Title":       "Upcoming events",
+		"Heading":     "Upcoming protests, marches and meetings",
+		"Description": "Upcoming protests, marches, rallies, vigils and public meetings.",
+		"Events":      events,
+		"Filter":      q,
+		"Kinds":       turnout.Kinds,
+		"WebcalURL":   s.webcalURL("/events.ics"),
+		"Feeds":       []feedLink{{"text/calendar", "All events (iCal)", "/events.ics"}, {"application/atom+xml", "All events (Atom)", "/events.atom"}},
+	}
+	if more {
+		data["Next"] = q.nextURL("/", events[len(events)-1])
+	}
+	return s.render(c, "pages/home", data)
+}

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	assets "github.com/turnout-org/turnout/web"
+)
+
+// routes is the route table: middleware first, then one block per resource.
+func (s *Server) routes(app *fiber.App) {
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(requestid.New())
+	app.Use(s.logRequests)
+	app.Use(securityHeaders)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	static, _ := fs.Sub(assets.Static, "static")
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int((24 * time.Hour).Seconds())}))
+
+	// Public pages. Feed routes such as /events/:slug.ics must be added
+	// before /events/:slug, which would otherwise match them.
+	app.Get("/", s.homePage)
+	app.Get("/events/:slug", s.eventPage)
+	app.Get("/groups/:group", s.groupPage)
+
+	// Public JSON API.
+	api := app.Group("/api/v1")
+	api.Get("/events", s.apiListEvents)
+	api.Get("/events/:slug", s.apiShowEvent)
+}

@@ -1,0 +1,88 @@
+// Package web is Turnout's HTTP layer: pages for people, JSON under /api/v1
+// and feeds. It is the only package that imports Fiber.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"github.com/turnout-org/turnout/internal/config"
+	"github.com/turnout-org/turnout/internal/turnout"
+	assets "github.com/turnout-org/turnout/web"
+)
+
+// Store is everything the web layer needs from storage.
+type Store interface {
+	turnout.EventService
+	turnout.GroupService
+	turnout.AccountService
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	cfg   config.Config
+	log   *slog.Logger
+	store Store
+	now   func() time.Time
+}
+
+// New builds the Fiber application with its middleware and routes. It loads
+// the templates at once and fails if they do not parse.
+func New(cfg config.Config, log *slog.Logger, store Store) (*fiber.App, error) {
+	s := &Server{cfg: cfg, log: log, store: store, now: time.Now}
+	views, err := newViews()
+	if err != nil {
+		return nil, err
+	}
+	app := fiber.New(fiber.Config{
+		AppName:                 "Turnout",
+		Views:                   views,
+		ViewsLayout:             "layouts/main",
+		ErrorHandler:            s.handleError,
+		Immutable:               true,
+		BodyLimit:               cfg.BodyLimit,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		ReadBufferSize:          16 * 1024,
+		DisableStartupMessage:   true,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg),
+	})
+	s.routes(app)
+	return app, nil
+}
+
+func proxyHeader(cfg config.Config) string {
+	if len(cfg.TrustedProxies) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+func newViews() (*html.Engine, error) {
+	sub, err := fs.Sub(assets.Templates, "templates")
+	if err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(sub), ".html")
+	engine.AddFuncMap(templateFuncs())
+	if err := engine.Load(); err != nil {
+		return nil, err
+	}
+	return engine, nil
+}
+
+// ctx returns a context for store calls made by one request.
+func (s *Server) ctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.UserContext(), 10*time.Second)
+}
