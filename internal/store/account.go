@@ -129,3 +129,13 @@ func (s *Store) FindAccountByToken(ctx context.Context, token string) (*turnout.
 	}
 	return &a, nil
 }
+
+// FindMembership returns the account's membership of the group.
+func (s *Store) FindMembership(ctx context.Context, accountID, groupID int64) (*turnout.Membership, error) {
+	var m turnout.Membership
+	err := s.db.WithContext(ctx).Where("account_id = ? AND group_id = ?", accountID, groupID).Take(&m).Error
+	if err != nil {
+		return nil, notFound(err, "Membership")
+	}
+	return &m, nil
+}

@@ -48,6 +48,8 @@ type AccountService interface {
 	AddOrganiser(ctx context.Context, in OrganiserInput) (token string, err error)
 	// FindAccountByToken returns the account an API token belongs to.
 	FindAccountByToken(ctx context.Context, token string) (*Account, error)
+	// FindMembership returns the account's membership of the group, or ENOTFOUND.
+	FindMembership(ctx context.Context, accountID, groupID int64) (*Membership, error)
 }
 
 // NormalizeEmail trims and lower-cases an address and checks its form. It

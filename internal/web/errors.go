@@ -83,6 +83,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		"Title":   utils.StatusMessage(status),
 		"Heading": utils.StatusMessage(status),
 		"Message": message,
+		"Fields":  fields,
 	})
 }
 
