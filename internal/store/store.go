@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -152,4 +153,11 @@ func isUniqueViolation(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// SQLDB returns the connection pool under the store, for pool statistics
+// (/metrics) and for test tooling that reads tables directly.
+func (s *Store) SQLDB() *sql.DB {
+	sqlDB, _ := s.db.DB() // never fails once Open succeeded: db was built from a pool
+	return sqlDB
 }

@@ -43,6 +43,7 @@ var messageOf = map[int]string{
 	fiber.StatusRequestEntityTooLarge: "The request is too large.",
 	fiber.StatusBadRequest:            "The request could not be read.",
 	fiber.StatusServiceUnavailable:    "Turnout cannot reach its database right now. Please try again in a minute.",
+	fiber.StatusUnsupportedMediaType:  "Send JSON with Content-Type: application/json.",
 }
 
 // handleError is the one error handler: it answers JSON under /api/ (or when
@@ -67,9 +68,19 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		code = turnout.ErrorCode(err)
 		status = statusOf[code]
 		fields = turnout.ErrorFields(err)
+	case s.databaseDown(c, err):
+		status, code, message = fiber.StatusServiceUnavailable, turnout.EUNAVAILABLE, messageOf[fiber.StatusServiceUnavailable]
+	}
+	// Errors Fiber raises before any middleware ran (a body over the limit)
+	// reach this handler directly: give them the same headers as the rest.
+	setSecurityHeaders(c)
+	if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "30")
 	}
 	if status >= 500 && code != turnout.EUNAVAILABLE {
 		s.log.Error("internal error", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
+	} else if code == turnout.EUNAVAILABLE {
+		s.log.Warn("database unavailable", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
 	}
 	if wantsJSON(c) {
 		body := fiber.Map{"code": code, "message": message}

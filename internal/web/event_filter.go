@@ -37,6 +37,7 @@ func (q listQuery) filter(now time.Time) (turnout.EventFilter, error) {
 	if len(q.Q) > 200 {
 		fe.Add("q", "Search for at most 200 characters.")
 	}
+	fe.CheckText("q", q.Q, 200, false)
 	if q.Group != "" {
 		if !turnout.ValidSlug(q.Group) {
 			fe.Add("group", "Unknown group.")
