@@ -34,7 +34,7 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 
 // decodeJSONBytes is decodeJSON without the HTTP request, for tests and fuzzing.
 func decodeJSONBytes(body []byte, dst any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '{' {
 		return malformed("Send a JSON object in the request body.")
 	}
 	if !utf8.Valid(body) {
