@@ -15,6 +15,7 @@ import (
 
 // routes is the route table: middleware first, then one block per resource.
 func (s *Server) routes(app *fiber.App) {
+	app.Use(s.clientAddress)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(requestid.New())
 	app.Use(s.logRequests)

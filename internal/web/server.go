@@ -6,6 +6,7 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -32,12 +33,14 @@ type Server struct {
 	log   *slog.Logger
 	store Store
 	now   func() time.Time
+	// trusted are the proxies whose X-Forwarded-For is believed.
+	trusted []*net.IPNet
 }
 
 // New builds the Fiber application with its middleware and routes. It loads
 // the templates at once and fails if they do not parse.
 func New(cfg config.Config, log *slog.Logger, store Store) (*fiber.App, error) {
-	s := &Server{cfg: cfg, log: log, store: store, now: time.Now}
+	s := &Server{cfg: cfg, log: log, store: store, now: time.Now, trusted: parseTrusted(cfg.TrustedProxies)}
 	views, err := newViews()
 	if err != nil {
 		return nil, err
