@@ -35,12 +35,13 @@ type Server struct {
 	now   func() time.Time
 	// trusted are the proxies whose X-Forwarded-For is believed.
 	trusted []*net.IPNet
+	metrics *metrics
 }
 
 // New builds the Fiber application with its middleware and routes. It loads
 // the templates at once and fails if they do not parse.
 func New(cfg config.Config, log *slog.Logger, store Store) (*fiber.App, error) {
-	s := &Server{cfg: cfg, log: log, store: store, now: time.Now, trusted: parseTrusted(cfg.TrustedProxies)}
+	s := &Server{cfg: cfg, log: log, store: store, now: time.Now, trusted: parseTrusted(cfg.TrustedProxies), metrics: newMetrics()}
 	views, err := newViews()
 	if err != nil {
 		return nil, err
