@@ -57,11 +57,11 @@ func contains(s, sub string) bool {
 
 func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
-		"Die-in at Waverley!":            "die-in-at-waverley",
-		"  Rally: Café & Crèche  ":       "rally-cafe-creche",
-		"../../etc/passwd":               "etc-passwd",
-		"'; DROP TABLE events; --":       "drop-table-events",
-		"":                               "",
+		"Die-in at Waverley!":           "die-in-at-waverley",
+		"  Rally: Café & Crèche  ":      "rally-cafe-creche",
+		"../../etc/passwd":              "etc-passwd",
+		"'; DROP TABLE events; --":      "drop-table-events",
+		"":                              "",
 		"Ünïcödé   ünder   spaces----x": "unicode-under-spaces-x",
 	} {
 		if got := Slugify(in, 60); got != want {
