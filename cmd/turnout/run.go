@@ -34,6 +34,9 @@ Environment:
   TURNOUT_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
   TURNOUT_FEED_MAX_AGE      Cache-Control max-age of feeds (default 300s)
   TURNOUT_LOG_FORMAT        text or json (default text)
+  TURNOUT_DATABASE_WAIT     how long serve retries an unreachable database at start (default 30s)
+  TURNOUT_SHUTDOWN_TIMEOUT  how long requests in flight may finish after SIGTERM (default 15s)
+  TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
 Any variable may instead be read from a file named by the same name plus _FILE.
 `
 
@@ -90,10 +93,10 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, wait ti
 		}
 		if time.Now().Add(delay).After(deadline) || ctx.Err() != nil {
 			st.Close()
-			return nil, fmt.Errorf("database unreachable after %s: %w", wait.Round(time.Second), errors.Unwrap(err))
+			return nil, fmt.Errorf("database unreachable after %s; check TURNOUT_DATABASE_URL and that the database is up: %w", wait.Round(time.Second), err)
 		}
 		if log != nil {
-			log.Warn("database not reachable yet; retrying", "in", delay.String())
+			log.Warn("database not reachable yet; retrying", "in", delay.String(), "err", err)
 		}
 		select {
 		case <-time.After(delay):

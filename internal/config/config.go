@@ -26,6 +26,7 @@ type Config struct {
 	BodyLimit         int           // TURNOUT_BODY_LIMIT in bytes
 	ShutdownGrace     time.Duration // TURNOUT_SHUTDOWN_TIMEOUT
 	PurgeInterval     time.Duration // TURNOUT_PURGE_INTERVAL
+	DatabaseWait      time.Duration // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
 	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
 }
 
@@ -103,6 +104,7 @@ func Load(getenv func(string) string) (Config, error) {
 	durVar("TURNOUT_FEED_MAX_AGE", 300*time.Second, &c.FeedMaxAge)
 	durVar("TURNOUT_SHUTDOWN_TIMEOUT", 15*time.Second, &c.ShutdownGrace)
 	durVar("TURNOUT_PURGE_INTERVAL", time.Hour, &c.PurgeInterval)
+	durVar("TURNOUT_DATABASE_WAIT", 30*time.Second, &c.DatabaseWait)
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Sprintf("TURNOUT_LOG_FORMAT=%q: want text or json", c.LogFormat))
 	}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/config"
+	"github.com/turnout-org/turnout/internal/store/storetest"
+)
+
+// syncBuffer is a log sink that tests can read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// await polls cond until it holds, failing after within.
+func await(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestStartWhileDatabaseDown starts serve against a database that does not
+// answer: it retries with growing delays, then exits with a clear message.
+func TestStartWhileDatabaseDown(t *testing.T) {
+	target, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	proxy := storetest.NewProxy(t, storetest.PostgresHost(t, target.URL))
+	proxy.Cut()
+	var logs syncBuffer
+	getenv := env("TURNOUT_ADDR", "127.0.0.1:0", "TURNOUT_DATABASE_URL", proxy.Via(t, target.URL), "TURNOUT_DATABASE_WAIT", "2s")
+	start := time.Now()
+	err := run(context.Background(), []string{"serve"}, getenv, strings.NewReader(""), io.Discard, &logs)
+	took := time.Since(start)
+	if err == nil || !strings.Contains(err.Error(), "database unreachable after 2s") || !strings.Contains(err.Error(), "TURNOUT_DATABASE_URL") {
+		t.Fatalf("run returned %v", err)
+	}
+	if strings.Contains(err.Error(), "turnout:turnout@") {
+		t.Errorf("error shows the database password: %v", err)
+	}
+	if retries := strings.Count(logs.String(), "retrying"); retries < 2 {
+		t.Errorf("%d retries logged, want at least 2:\n%s", retries, logs.String())
+	}
+	for _, delay := range []string{"in=250ms", "in=500ms"} {
+		if !strings.Contains(logs.String(), delay) {
+			t.Errorf("log lacks backoff %s", delay)
+		}
+	}
+	if took < time.Second || took > 10*time.Second {
+		t.Errorf("gave up after %s, want about 2s", took)
+	}
+}
+
+// TestStartWaitsForDatabase starts while the database is down, brings it
+// up during the retries, and checks that openStore then succeeds.
+func TestStartWaitsForDatabase(t *testing.T) {
+	target, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	proxy := storetest.NewProxy(t, storetest.PostgresHost(t, target.URL))
+	proxy.Cut()
+	var logs syncBuffer
+	cfg := config.Config{DatabaseURL: proxy.Via(t, target.URL)}
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	done := make(chan error, 1)
+	go func() {
+		st, err := openStore(context.Background(), cfg, log, 30*time.Second)
+		if err == nil {
+			err = st.Close()
+		}
+		done <- err
+	}()
+	await(t, "a retry", 10*time.Second, func() bool { return strings.Contains(logs.String(), "retrying") })
+	proxy.Restore()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("openStore after the database came back: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("openStore did not return 20s after the database came back")
+	}
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/store"
+	"github.com/turnout-org/turnout/internal/store/storetest"
+)
+
+// TestDatabaseOutage serves through a TCP proxy in front of Postgres, cuts
+// it, and checks that Turnout says so clearly (503 pages and API errors that
+// leak nothing, /readyz 503, /healthz still 200), then restores it and checks
+// that Turnout recovers without a restart. An SQLite file cannot go away
+// while its process holds it open, so this runs on Postgres only.
+func TestDatabaseOutage(t *testing.T) {
+	target, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	direct := storetest.Open(t, target)
+	g, _ := seedGroup(t, direct, "outage")
+	e := seedEvent(t, direct, g.ID, "Still on", 24*time.Hour, nil)
+
+	proxy := storetest.NewProxy(t, storetest.PostgresHost(t, target.URL))
+	st, err := store.Open(context.Background(), proxy.Via(t, target.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	base := serve(t, newTestApp(t, testConfig(t), st))
+	pages := []string{"/", "/events/" + e.Slug, "/groups/outage", "/api/v1/events", "/api/v1/events/" + e.Slug, "/readyz"}
+	for _, p := range pages {
+		expectStatus(t, base+p, 200)
+	}
+
+	proxy.Cut()
+	for _, p := range pages {
+		start := time.Now()
+		resp, body := fetch(t, base+p)
+		t.Logf("%s: %d in %s", p, resp.StatusCode, time.Since(start))
+		if resp.StatusCode != 503 {
+			t.Errorf("%s during outage: status %d, want 503: %.300s", p, resp.StatusCode, body)
+			continue
+		}
+		if strings.HasPrefix(p, "/api/") && !strings.Contains(body, `"code":"unavailable"`) {
+			t.Errorf("%s: API error %s", p, body)
+		}
+		if !strings.HasPrefix(p, "/api/") && p != "/readyz" && !strings.Contains(body, "cannot reach its database") {
+			t.Errorf("%s: page does not say what is wrong: %.500s", p, body)
+		}
+		for _, leak := range []string{"dial", "refused", "EOF", "127.0.0.1", "pgx", "SQLSTATE", "sql:"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: answer leaks %q: %.300s", p, leak, body)
+			}
+		}
+		if p != "/readyz" && resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: no Retry-After", p)
+		}
+	}
+	expectStatus(t, base+"/healthz", 200)
+
+	proxy.Restore()
+	for _, p := range pages {
+		awaitStatus(t, base+p, 200, 15*time.Second)
+	}
+}
+
+// fetch GETs url and returns the response with its body read.
+func fetch(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func expectStatus(t *testing.T, url string, want int) {
+	t.Helper()
+	if resp, body := fetch(t, url); resp.StatusCode != want {
+		t.Fatalf("GET %s: status %d, want %d: %.300s", url, resp.StatusCode, want, body)
+	}
+}
+
+// awaitStatus polls url until it answers want, failing after within.
+func awaitStatus(t *testing.T, url string, want int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		resp, body := fetch(t, url)
+		if resp.StatusCode == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s still %d after %s: %.300s", url, resp.StatusCode, within, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
