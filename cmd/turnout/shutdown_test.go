@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/turnout-org/turnout/internal/store/storetest"
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// withAppName tags a Postgres URL with an application_name, so that a test
+// can find the connections of one Turnout process in pg_stat_activity.
+func withAppName(t *testing.T, rawURL string) (string, string) {
+	t.Helper()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := "turnout_test_" + hex.EncodeToString(b)
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String(), name
+}
+
+// backends counts the Postgres connections of application name, and how
+// many of them wait for a lock.
+func backends(t *testing.T, conn *pgx.Conn, name string) (all, waiting int) {
+	t.Helper()
+	err := conn.QueryRow(context.Background(), `SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock')
+		FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&all, &waiting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all, waiting
+}
+
+// seedListedEvent migrates target through a store and adds one published event.
+func seedListedEvent(t *testing.T, target storetest.Target) string {
+	t.Helper()
+	st := storetest.Open(t, target)
+	ctx := context.Background()
+	if _, err := st.AddOrganiser(ctx, turnout.OrganiserInput{Email: "s@example.org", Name: "S", GroupSlug: "sig", Timezone: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := st.FindGroupBySlug(ctx, "sig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, status := "Slow march", turnout.StatusPublished
+	start, end := time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(50*time.Hour).UTC().Format(time.RFC3339)
+	e, err := st.CreateEvent(ctx, g.ID, turnout.EventInput{Title: &title, StartsAt: &start, EndsAt: &end, Status: &status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Slug
+}
+
+// TestSIGTERMFinishesInFlight holds a lock on the events table so that a
+// page request stalls inside the database, sends SIGTERM, and checks that
+// the process stops accepting connections at once, still answers the
+// request in flight once the lock goes, exits cleanly, and closes its
+// database connections.
+func TestSIGTERMFinishesInFlight(t *testing.T) {
+	target, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	slug := seedListedEvent(t, target)
+	dbURL, app := withAppName(t, target.URL)
+	p := startProcess(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=30s")
+
+	ctx := context.Background()
+	locker, err := pgx.Connect(ctx, target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close(ctx)
+	tx, err := locker.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		status int
+		body   string
+		err    error
+	}
+	inflight := make(chan answer, 1)
+	go func() {
+		resp, err := http.Get(p.base + "/events/" + slug)
+		if err != nil {
+			inflight <- answer{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		inflight <- answer{resp.StatusCode, string(b), nil}
+	}()
+	await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(p.base, "http://")
+	await(t, "the listener to close", 10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	if !p.running() {
+		t.Fatalf("process exited with a request in flight: %v\n%s", p.err, p.stderr.String())
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := <-inflight
+	if a.err != nil || a.status != 200 || !strings.Contains(a.body, "Slow march") {
+		t.Fatalf("request in flight: status %d, err %v", a.status, a.err)
+	}
+	select {
+	case <-p.exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("process still running 20s after its last request finished")
+	}
+	if p.err != nil {
+		t.Fatalf("exit: %v\n%s", p.err, p.stderr.String())
+	}
+	if all, _ := backends(t, locker, app); all != 0 {
+		t.Errorf("%d database connections left open after exit", all)
+	}
+	if !strings.Contains(p.stderr.String(), "shutting down") {
+		t.Errorf("no shutdown log:\n%s", p.stderr.String())
+	}
+}
+
+// TestSIGTERMGraceIsBounded checks that a request stuck longer than
+// TURNOUT_SHUTDOWN_TIMEOUT does not keep the process alive.
+func TestSIGTERMGraceIsBounded(t *testing.T) {
+	target, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	slug := seedListedEvent(t, target)
+	dbURL, app := withAppName(t, target.URL)
+	p := startProcess(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=1s")
+	ctx := context.Background()
+	locker, err := pgx.Connect(ctx, target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close(ctx)
+	tx, err := locker.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		if resp, err := http.Get(p.base + "/events/" + slug); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
+	sent := time.Now()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.exited:
+		if took := time.Since(sent); took < 900*time.Millisecond {
+			t.Errorf("exited after %s, before the 1s grace", took)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("process still running 15s after SIGTERM with a 1s grace\n%s", p.stderr.String())
+	}
+}
