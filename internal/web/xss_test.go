@@ -1,0 +1,178 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/turnout-org/turnout/internal/store"
+	"github.com/turnout-org/turnout/internal/store/storetest"
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// xssPayloads are classic cross-site scripting attempts: script tags,
+// event handlers, javascript: URLs, SVG, broken and nested markup,
+// attribute breakouts, template syntax. Each fits a title.
+var xssPayloads = []string{
+	`<script>alert(1)</script>`,
+	`"><script>alert(1)</script>`,
+	`'><img src=x onerror=alert(1)>`,
+	`<svg onload=alert(1)>`,
+	`<svg><script>alert(1)</script></svg>`,
+	`javascript:alert(1)`,
+	`<a href="javascript:alert(1)">click</a>`,
+	`<a href="jav&#x09;ascript:alert(1)">tab</a>`,
+	`<iframe src=javascript:alert(1)>`,
+	`</textarea><script>alert(1)</script>`,
+	`</title><script>alert(1)</script>`,
+	`<!--<script>alert(1)//-->`,
+	`<style>*{background:url(javascript:alert(1))}</style>`,
+	`<<script>script>alert(1)<</script>/script>`,
+	`<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`,
+	`<div onmouseover="alert(1)" style="position:fixed">x`,
+	`{{.}} {{template "x"}} ${alert(1)}`,
+	`[click](javascript:alert(1)) <javascript:alert(1)>`,
+	`<object data="data:text/html,<script>alert(1)</script>">`,
+	`<base href="https://evil.example/">`,
+}
+
+// inertProblems parses page as a browser would and lists anything active in
+// it: script, style or embedding elements, event-handler or style
+// attributes, and URLs with a scheme that runs code.
+func inertProblems(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{"unparseable: " + err.Error()}
+	}
+	var problems []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script", "style", "svg", "math", "iframe", "frame", "object", "embed", "img", "base", "template", "video", "audio":
+				problems = append(problems, "element <"+n.Data+">")
+			}
+			for _, a := range n.Attr {
+				key := strings.ToLower(a.Key)
+				if strings.HasPrefix(key, "on") || key == "style" || key == "srcdoc" || key == "formaction" {
+					problems = append(problems, "attribute "+key+" on <"+n.Data+">")
+				}
+				if key == "href" || key == "src" || key == "action" || key == "data" {
+					if s := urlScheme(a.Val); s != "" && s != "http" && s != "https" && s != "mailto" && s != "webcal" {
+						problems = append(problems, "URL scheme "+s+" in "+key+" of <"+n.Data+">")
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return problems
+}
+
+// urlScheme is the scheme a browser would see in v, lower-cased, or "".
+func urlScheme(v string) string {
+	v = strings.ToLower(strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, v))
+	scheme, _, ok := strings.Cut(v, ":")
+	if !ok || strings.ContainsAny(scheme, "/?#") {
+		return ""
+	}
+	return scheme
+}
+
+// seedXSS fills every user field of a group and its events with payloads.
+func seedXSS(t *testing.T, st *store.Store) (*turnout.Group, []*turnout.Event) {
+	t.Helper()
+	ctx := context.Background()
+	g, _ := seedGroup(t, st, "xss")
+	name, desc, site := xssPayloads[1], strings.Join(xssPayloads, "\n\n"), `https://example.org/"><script>alert(1)</script>`
+	g, err := st.UpdateGroup(ctx, g.ID, turnout.GroupInput{Name: &name, Description: &desc, Website: &site})
+	if err != nil {
+		t.Fatalf("group: %v", err)
+	}
+	var events []*turnout.Event
+	for i, p := range xssPayloads {
+		p := p
+		e := seedEvent(t, st, g.ID, p, time.Duration(24+i)*time.Hour, func(in *turnout.EventInput) {
+			for _, f := range []**string{&in.Summary, &in.Venue, &in.Address, &in.Accessibility} {
+				*f = &p
+			}
+			d := "# " + p + "\n\n" + p + "\n\n" + strings.Join(xssPayloads, "\n")
+			online := "https://example.org/join?x=" + url.QueryEscape(p) + `&y="onmouseover=alert(1)`
+			in.Description, in.OnlineURL = &d, &online
+			in.Articles = &[]turnout.ArticleInput{{URL: "https://example.org/a/" + url.PathEscape(p), Title: p, Summary: p, Source: p}}
+		})
+		events = append(events, e)
+	}
+	if _, err := st.CancelEvent(ctx, events[0].ID, xssPayloads[2]); err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	return g, events
+}
+
+// TestXSSInert puts every payload in every user field and checks that each
+// public page shows them inert, and that JSON escapes them.
+func TestXSSInert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, events := seedXSS(t, st)
+		paths := []string{"/", "/groups/" + g.Slug, "/?kind=" + url.QueryEscape(xssPayloads[0]), "/events/" + url.PathEscape(xssPayloads[0])}
+		for _, p := range xssPayloads {
+			paths = append(paths, "/?q="+url.QueryEscape(p[:min(len(p), 60)]))
+		}
+		for _, e := range events {
+			paths = append(paths, "/events/"+e.Slug)
+		}
+		for _, p := range paths {
+			resp, body := do(t, app, httptest.NewRequest("GET", p, nil))
+			if resp.StatusCode >= 500 {
+				t.Errorf("GET %s: %d", p, resp.StatusCode)
+			}
+			for _, problem := range inertProblems(body) {
+				t.Errorf("GET %s: %s", p, problem)
+			}
+		}
+		// The payload is shown as text, not dropped: people see what was typed.
+		_, body := do(t, app, httptest.NewRequest("GET", "/events/"+events[3].Slug, nil))
+		if !strings.Contains(body, "&lt;svg onload=alert(1)&gt;") {
+			t.Errorf("event page does not show the title as text")
+		}
+		for _, p := range []string{"/api/v1/events", "/api/v1/events/" + events[1].Slug} {
+			resp, body := do(t, app, httptest.NewRequest("GET", p, nil))
+			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || strings.ContainsAny(body, "<>") {
+				t.Errorf("GET %s: Content-Type %q; JSON carries raw angle brackets", p, resp.Header.Get("Content-Type"))
+			}
+			if !json.Valid([]byte(body)) {
+				t.Errorf("GET %s: invalid JSON", p)
+			}
+		}
+	})
+}
+
+// TestInertProblemsFinds checks the checker: each known-bad page is caught.
+func TestInertProblemsFinds(t *testing.T) {
+	for _, page := range []string{
+		`<p>x</p><script>alert(1)</script>`, `<a href=" JaVa&#x09;Script:alert(1)">x</a>`, `<p onclick="x">`,
+		`<svg><circle/></svg>`, `<p style="color:red">`, `<form action="javascript:x"></form>`, `<img src=x>`,
+	} {
+		if len(inertProblems(page)) == 0 {
+			t.Errorf("not caught: %s", page)
+		}
+	}
+	if p := inertProblems(`<p><a href="https://example.org/?q=javascript:x">ok</a> &lt;script&gt;</p>`); len(p) != 0 {
+		t.Errorf("false alarm: %v", p)
+	}
+}
