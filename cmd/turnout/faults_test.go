@@ -1,48 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/turnout-org/turnout/internal/config"
+	"github.com/turnout-org/turnout/internal/proctest"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 )
-
-// syncBuffer is a log sink that tests can read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// await polls cond until it holds, failing after within.
-func await(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // TestStartWhileDatabaseDown starts serve against a database that does not
 // answer: it retries with growing delays, then exits with a clear message.
@@ -53,7 +22,7 @@ func TestStartWhileDatabaseDown(t *testing.T) {
 	}
 	proxy := storetest.NewProxy(t, storetest.PostgresHost(t, target.URL))
 	proxy.Cut()
-	var logs syncBuffer
+	var logs proctest.Buffer
 	getenv := env("TURNOUT_ADDR", "127.0.0.1:0", "TURNOUT_DATABASE_URL", proxy.Via(t, target.URL), "TURNOUT_DATABASE_WAIT", "2s")
 	start := time.Now()
 	err := run(context.Background(), []string{"serve"}, getenv, strings.NewReader(""), io.Discard, &logs)
@@ -86,7 +55,7 @@ func TestStartWaitsForDatabase(t *testing.T) {
 	}
 	proxy := storetest.NewProxy(t, storetest.PostgresHost(t, target.URL))
 	proxy.Cut()
-	var logs syncBuffer
+	var logs proctest.Buffer
 	cfg := config.Config{DatabaseURL: proxy.Via(t, target.URL)}
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	done := make(chan error, 1)
@@ -97,7 +66,7 @@ func TestStartWaitsForDatabase(t *testing.T) {
 		}
 		done <- err
 	}()
-	await(t, "a retry", 10*time.Second, func() bool { return strings.Contains(logs.String(), "retrying") })
+	proctest.Await(t, "a retry", 10*time.Second, func() bool { return strings.Contains(logs.String(), "retrying") })
 	proxy.Restore()
 	select {
 	case err := <-done:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/turnout-org/turnout/internal/proctest"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 	"github.com/turnout-org/turnout/internal/turnout"
 )
@@ -81,7 +82,7 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	}
 	slug := seedListedEvent(t, target)
 	dbURL, app := withAppName(t, target.URL)
-	p := startProcess(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=30s")
+	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=30s")
 
 	ctx := context.Background()
 	locker, err := pgx.Connect(ctx, target.URL)
@@ -104,7 +105,7 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	}
 	inflight := make(chan answer, 1)
 	go func() {
-		resp, err := http.Get(p.base + "/events/" + slug)
+		resp, err := http.Get(p.Base + "/events/" + slug)
 		if err != nil {
 			inflight <- answer{err: err}
 			return
@@ -113,21 +114,21 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 		resp.Body.Close()
 		inflight <- answer{resp.StatusCode, string(b), nil}
 	}()
-	await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
+	proctest.Await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	addr := strings.TrimPrefix(p.base, "http://")
-	await(t, "the listener to close", 10*time.Second, func() bool {
+	addr := strings.TrimPrefix(p.Base, "http://")
+	proctest.Await(t, "the listener to close", 10*time.Second, func() bool {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
 		}
 		return err != nil
 	})
-	if !p.running() {
-		t.Fatalf("process exited with a request in flight: %v\n%s", p.err, p.stderr.String())
+	if !p.Running() {
+		t.Fatalf("process exited with a request in flight: %v\n%s", p.Err, p.Stderr.String())
 	}
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
@@ -137,18 +138,18 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 		t.Fatalf("request in flight: status %d, err %v", a.status, a.err)
 	}
 	select {
-	case <-p.exited:
+	case <-p.Exited:
 	case <-time.After(20 * time.Second):
 		t.Fatal("process still running 20s after its last request finished")
 	}
-	if p.err != nil {
-		t.Fatalf("exit: %v\n%s", p.err, p.stderr.String())
+	if p.Err != nil {
+		t.Fatalf("exit: %v\n%s", p.Err, p.Stderr.String())
 	}
 	if all, _ := backends(t, locker, app); all != 0 {
 		t.Errorf("%d database connections left open after exit", all)
 	}
-	if !strings.Contains(p.stderr.String(), "shutting down") {
-		t.Errorf("no shutdown log:\n%s", p.stderr.String())
+	if !strings.Contains(p.Stderr.String(), "shutting down") {
+		t.Errorf("no shutdown log:\n%s", p.Stderr.String())
 	}
 }
 
@@ -161,7 +162,7 @@ func TestSIGTERMGraceIsBounded(t *testing.T) {
 	}
 	slug := seedListedEvent(t, target)
 	dbURL, app := withAppName(t, target.URL)
-	p := startProcess(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=1s")
+	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=1s")
 	ctx := context.Background()
 	locker, err := pgx.Connect(ctx, target.URL)
 	if err != nil {
@@ -177,21 +178,21 @@ func TestSIGTERMGraceIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() {
-		if resp, err := http.Get(p.base + "/events/" + slug); err == nil {
+		if resp, err := http.Get(p.Base + "/events/" + slug); err == nil {
 			resp.Body.Close()
 		}
 	}()
-	await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
+	proctest.Await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
 	sent := time.Now()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-p.exited:
+	case <-p.Exited:
 		if took := time.Since(sent); took < 900*time.Millisecond {
 			t.Errorf("exited after %s, before the 1s grace", took)
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("process still running 15s after SIGTERM with a 1s grace\n%s", p.stderr.String())
+		t.Fatalf("process still running 15s after SIGTERM with a 1s grace\n%s", p.Stderr.String())
 	}
 }
