@@ -19,8 +19,8 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// ack is an RSVP the server answered 201 for.
-type ack struct {
+// crashAck is an RSVP the server answered 201 for.
+type crashAck struct {
 	name, status, token string
 	guests              int
 }
@@ -45,7 +45,7 @@ func TestKill9UnderRSVPLoad(t *testing.T) {
 			st := storetest.Open(t, target)
 			e := seedCapacityEvent(t, st, 40)
 			env := []string{"TURNOUT_DATABASE_URL=" + target.URL, "TURNOUT_RSVP_RATE_LIMIT=0"}
-			var acks []ack
+			var acks []crashAck
 			for round := 0; round < crashRounds(); round++ {
 				p := proctest.Start(t, env...)
 				acks = append(acks, rsvpUntilKilled(t, p, e.Slug, round)...)
@@ -84,10 +84,10 @@ func seedCapacityEvent(t *testing.T, st *store.Store, capacity int) *turnout.Eve
 // rsvpUntilKilled runs six clients posting RSVPs until 15 have been
 // acknowledged in this round, then kills the server mid-stream and returns
 // the acknowledged RSVPs.
-func rsvpUntilKilled(t *testing.T, p *proctest.Process, slug string, round int) []ack {
+func rsvpUntilKilled(t *testing.T, p *proctest.Process, slug string, round int) []crashAck {
 	t.Helper()
 	var mu sync.Mutex
-	var acks []ack
+	var acks []crashAck
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -122,11 +122,11 @@ func rsvpUntilKilled(t *testing.T, p *proctest.Process, slug string, round int) 
 }
 
 // postRSVP sends one RSVP and reports it when the server answered 201.
-func postRSVP(client *http.Client, base, slug, name string, guests int) (ack, bool) {
+func postRSVP(client *http.Client, base, slug, name string, guests int) (crashAck, bool) {
 	body, _ := json.Marshal(map[string]any{"name": name, "status": "going", "guests": guests})
 	resp, err := client.Post(base+"/api/v1/events/"+slug+"/rsvps", "application/json", bytes.NewReader(body))
 	if err != nil {
-		return ack{}, false
+		return crashAck{}, false
 	}
 	defer resp.Body.Close()
 	var out struct {
@@ -134,10 +134,10 @@ func postRSVP(client *http.Client, base, slug, name string, guests int) (ack, bo
 		ManageURL string `json:"manage_url"`
 	}
 	if resp.StatusCode != http.StatusCreated || json.NewDecoder(resp.Body).Decode(&out) != nil {
-		return ack{}, false
+		return crashAck{}, false
 	}
 	i := strings.LastIndex(out.ManageURL, "/")
-	return ack{name: name, status: out.Status, token: out.ManageURL[i+1:], guests: guests}, true
+	return crashAck{name: name, status: out.Status, token: out.ManageURL[i+1:], guests: guests}, true
 }
 
 // placeholder returns the n-th bind placeholder of the store's dialect.
@@ -149,7 +149,7 @@ func placeholder(st *store.Store, n int) string {
 }
 
 // checkAcknowledged finds every acknowledged RSVP by its manage token.
-func checkAcknowledged(t *testing.T, st *store.Store, acks []ack) {
+func checkAcknowledged(t *testing.T, st *store.Store, acks []crashAck) {
 	t.Helper()
 	q := "SELECT name, status, guests FROM rsvps WHERE manage_token_hash = " + placeholder(st, 1)
 	for _, a := range acks {
