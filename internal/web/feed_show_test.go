@@ -263,8 +263,8 @@ func TestFeedLinks(t *testing.T) {
 		g, _ := seedGroup(t, st, "riverside")
 		e := seedEvent(t, st, g.ID, "Riverside vigil", 48*time.Hour, nil)
 		pages := map[string][]string{
-			"/":                  {"/events.ics", "/events.atom"},
-			"/groups/riverside":  {"/groups/riverside/events.ics", "/groups/riverside/events.atom"},
+			"/":                 {"/events.ics", "/events.atom"},
+			"/groups/riverside": {"/groups/riverside/events.ics", "/groups/riverside/events.atom"},
 			"/events/" + e.Slug: {"/events/" + e.Slug + ".ics"},
 		}
 		for page, links := range pages {
