@@ -53,7 +53,7 @@ func cleanURI(s string) string {
 		return ""
 	}
 	for _, r := range s {
-		if r <= 0x20 || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' {
+		if r <= 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
 			return ""
 		}
 	}
