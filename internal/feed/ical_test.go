@@ -185,6 +185,15 @@ func TestTimesAcrossClockChanges(t *testing.T) {
 	if strings.Contains(b, "TZID:UTC") {
 		t.Error("feed has a VTIMEZONE for UTC")
 	}
+	// Two events in one zone share one VTIMEZONE (each event loads its own
+	// *time.Location; ical.js picks the wrong one of two with one TZID).
+	c := testCalendar()
+	second := londonClockChange()
+	second.ID, second.UID, second.StartsAt, second.EndsAt = 7, "second", second.StartsAt.AddDate(1, 7, 0), second.EndsAt.AddDate(1, 7, 0)
+	c.Events = append(c.Events, second)
+	if n := strings.Count(string(mustICal(t, c)), "TZID:Europe/London\r\n"); n != 1 {
+		t.Errorf("%d VTIMEZONEs for Europe/London, want 1", n)
+	}
 }
 
 // TestTimezoneYears covers a feed spanning separate years: each run of years

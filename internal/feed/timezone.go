@@ -21,28 +21,37 @@ func isUTC(loc *time.Location) bool {
 	return false
 }
 
-// zoneYears records, per zone, the years its events touch.
-type zoneYears map[*time.Location]map[int]bool
+// zoneYears records, per zone name, the zone and the years its events
+// touch. It is keyed by name: each event loads its own *time.Location, and
+// two VTIMEZONEs with one TZID make ical.js use the wrong one.
+type zoneYears map[string]*zoneUse
+
+type zoneUse struct {
+	loc   *time.Location
+	years map[int]bool
+}
 
 func (z zoneYears) add(loc *time.Location, from, to time.Time) {
-	if z[loc] == nil {
-		z[loc] = map[int]bool{}
+	u := z[loc.String()]
+	if u == nil {
+		u = &zoneUse{loc: loc, years: map[int]bool{}}
+		z[loc.String()] = u
 	}
 	for y := from.In(loc).Year(); y <= to.In(loc).Year(); y++ {
-		z[loc][y] = true
+		u.years[y] = true
 	}
 }
 
 // timezones builds one VTIMEZONE per zone, ordered by zone name.
 func (z zoneYears) timezones() []*ics.VTimezone {
-	locs := make([]*time.Location, 0, len(z))
-	for loc := range z {
-		locs = append(locs, loc)
+	names := make([]string, 0, len(z))
+	for name := range z {
+		names = append(names, name)
 	}
-	sort.Slice(locs, func(i, j int) bool { return locs[i].String() < locs[j].String() })
-	out := make([]*ics.VTimezone, 0, len(locs))
-	for _, loc := range locs {
-		out = append(out, vtimezone(loc, z[loc]))
+	sort.Strings(names)
+	out := make([]*ics.VTimezone, 0, len(names))
+	for _, name := range names {
+		out = append(out, vtimezone(z[name].loc, z[name].years))
 	}
 	return out
 }
