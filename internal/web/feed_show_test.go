@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,9 @@ func TestFeedHeaders(t *testing.T) {
 			resp, head := do(t, app, httptest.NewRequest("HEAD", "/groups/riverside/events.ics", nil))
 			if resp.StatusCode != 200 || head != "" || resp.Header.Get("ETag") == "" {
 				t.Fatalf("HEAD: status %d, body %d bytes, ETag %q", resp.StatusCode, len(head), resp.Header.Get("ETag"))
+			}
+			if cl := resp.Header.Get("Content-Length"); cl != strconv.Itoa(len(body)) {
+				t.Errorf("HEAD Content-Length %q, want %d", cl, len(body))
 			}
 		})
 		t.Run("Gzip", func(t *testing.T) {
