@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	eical "github.com/emersion/go-ical"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/turnout-org/turnout/internal/config"
@@ -71,7 +72,7 @@ func TestFeedRoutes(t *testing.T) {
 			{"ErrUnknownGroup", "/groups/nobody/events.ics", "", 404, nil, nil},
 			{"ErrDraftEvent", "/events/" + draft.Slug + ".ics", "", 404, nil, []string{"Secret planning"}},
 			{"ErrUnknownEvent", "/events/no-such-event.ics", "", 404, nil, nil},
-			{"EventPageStillWorks", "/events/" + vigil.Slug, "text/html; charset=utf-8", 200, []string{"/events/" + vigil.Slug + ".ics", "webcal://turnout.test/groups/riverside/events.ics"}, nil},
+			{"EventPageStillWorks", "/events/" + vigil.Slug, "text/html; charset=utf-8", 200, []string{`href="/events/` + vigil.Slug + `.ics"`, `href="webcal://turnout.test/groups/riverside/events.ics"`, `href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;`}, nil},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -316,4 +317,52 @@ func TestFeedCacheBounds(t *testing.T) {
 	if small.bytes > 250 || small.len() >= 3 {
 		t.Errorf("byte bound: %d bytes in %d entries", small.bytes, small.len())
 	}
+}
+
+// TestFeedZonesEndToEnd enters local times as an organiser would, in London
+// the night the clocks go forward and in Auckland the day before summer time
+// ends, and reads the event feeds back with an independent parser.
+func TestFeedZonesEndToEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "riverside")
+		cases := []struct {
+			name, zone, start, end string
+			wantStart, wantEnd     time.Time
+		}{
+			{"LondonClocksForward", "Europe/London", "2026-03-29T00:30", "2026-03-29T03:30",
+				time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC), time.Date(2026, 3, 29, 2, 30, 0, 0, time.UTC)},
+			{"AucklandSummerTimeEnds", "Pacific/Auckland", "2026-04-04T12:00", "2026-04-05T12:00",
+				time.Date(2026, 4, 3, 23, 0, 0, 0, time.UTC), time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC)},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				title, status := "Vigil "+tc.name, turnout.StatusPublished
+				e, err := st.CreateEvent(context.Background(), g.ID, turnout.EventInput{Title: &title, Timezone: &tc.zone, StartsAt: &tc.start, EndsAt: &tc.end, Status: &status})
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, body := do(t, app, get("/events/"+e.Slug+".ics"))
+				if resp.StatusCode != 200 {
+					t.Fatalf("status %d", resp.StatusCode)
+				}
+				cal, err := eical.NewDecoder(strings.NewReader(body)).Decode()
+				if err != nil {
+					t.Fatal(err)
+				}
+				events := cal.Events()
+				if len(events) != 1 {
+					t.Fatalf("%d events", len(events))
+				}
+				start, err1 := events[0].DateTimeStart(nil)
+				end, err2 := events[0].DateTimeEnd(nil)
+				if err1 != nil || err2 != nil || !start.Equal(tc.wantStart) || !end.Equal(tc.wantEnd) {
+					t.Errorf("times %v – %v (%v, %v), want %v – %v", start.UTC(), end.UTC(), err1, err2, tc.wantStart, tc.wantEnd)
+				}
+				if tzid := events[0].Props.Get("DTSTART").Params.Get("TZID"); tzid != tc.zone || !strings.Contains(body, "TZID:"+tc.zone+"\r\n") {
+					t.Errorf("TZID %q, or no VTIMEZONE for %s", tzid, tc.zone)
+				}
+			})
+		}
+	})
 }
