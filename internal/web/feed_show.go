@@ -97,7 +97,7 @@ func (s *Server) eventFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(c, feedRequest{format: formatICal, scope: turnout.FeedScopes(e)[2], kinds: kinds,
+	return s.serveFeed(c, feedRequest{format: formatICal, scope: "event:" + strconv.FormatInt(e.ID, 10), kinds: kinds,
 		slug: e.Slug, path: "/events/" + e.Slug + ".ics", filename: e.Slug + ".ics"})
 }
 
@@ -136,8 +136,19 @@ func (s *Server) serveFeed(c *fiber.Ctx, r feedRequest) error {
 	now := s.now().UTC()
 	entry := s.feeds.cache.get(r.key())
 	if entry == nil || !entry.fresh(v.Version, now) {
+		last := entry
 		flightKey := r.key() + "|" + strconv.FormatInt(v.Version, 10)
-		res, err, _ := s.feeds.flight.Do(flightKey, func() (any, error) { return s.renderFeed(ctx, r, v, now) })
+		res, err, _ := s.feeds.flight.Do(flightKey, func() (any, error) {
+			// Shared by every request waiting on this render, so not tied
+			// to the first one's connection.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			fresh, err := s.renderFeed(rctx, r, v, now)
+			if err == nil && last != nil && last.etag == fresh.etag {
+				fresh.modified = last.modified // same bytes: not modified
+			}
+			return fresh, err
+		})
 		if err != nil {
 			return err
 		}

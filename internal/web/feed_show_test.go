@@ -201,8 +201,18 @@ func TestFeedConditional(t *testing.T) {
 			t.Fatalf("unchanged feed rendered %d times, want 1", n)
 		}
 
+		eventPath := "/events/" + e.Slug + ".ics"
+		resp, _ = do(t, app, get(eventPath))
+		eventTag := resp.Header.Get("ETag")
+		if resp, _ = do(t, app, get(eventPath, "If-None-Match", eventTag)); resp.StatusCode != 304 || s.feeds.renders.Load() != 2 {
+			t.Fatalf("event feed poll: status %d, renders %d", resp.StatusCode, s.feeds.renders.Load())
+		}
+
 		if _, err := st.CancelEvent(context.Background(), e.ID, "Flooding"); err != nil {
 			t.Fatal(err)
+		}
+		if resp, _ = do(t, app, get(eventPath, "If-None-Match", eventTag)); resp.StatusCode != 200 || s.feeds.renders.Load() != 3 {
+			t.Fatalf("event feed after cancel: status %d, renders %d", resp.StatusCode, s.feeds.renders.Load())
 		}
 		resp, body := do(t, app, get(path, "If-None-Match", etag))
 		if resp.StatusCode != 200 || resp.Header.Get("ETag") == etag {
@@ -213,8 +223,8 @@ func TestFeedConditional(t *testing.T) {
 				t.Errorf("after cancel, feed lacks %q", want)
 			}
 		}
-		if n := s.feeds.renders.Load(); n != 2 {
-			t.Fatalf("renders %d after one change, want 2", n)
+		if n := s.feeds.renders.Load(); n != 4 {
+			t.Fatalf("renders %d after one change, want 4 (group and event feeds, before and after)", n)
 		}
 	})
 }
@@ -233,6 +243,7 @@ func TestFeedWindow(t *testing.T) {
 		clock := time.Now()
 		s.now = func() time.Time { return clock }
 		const path = "/groups/riverside/events.ics"
+		var etag, lastMod string
 		check := func(name string, at time.Time, present bool) {
 			t.Run(name, func(t *testing.T) {
 				clock = at
@@ -243,12 +254,21 @@ func TestFeedWindow(t *testing.T) {
 				if got := strings.Contains(body, "UID:"+e.UID) && strings.Contains(body, "STATUS:CANCELLED"); got != present {
 					t.Fatalf("cancelled event in feed = %v, want %v", got, present)
 				}
+				etag, lastMod = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 			})
 		}
 		check("Upcoming", clock, true)
-		check("JustEnded", e.EndsAt.Add(time.Minute), true)
-		check("EndedDay29", e.EndsAt.Add(29*24*time.Hour), true)
+		firstTag, firstMod := etag, lastMod
 		rendersBefore := s.feeds.renders.Load()
+		check("JustEnded", e.EndsAt.Add(time.Minute), true)
+		// The event ending re-renders the feed (its rank moved) but the bytes
+		// are the same, so neither validator changes.
+		if s.feeds.renders.Load() != rendersBefore+1 || etag != firstTag || lastMod != firstMod {
+			t.Errorf("after the end: renders %d (was %d), ETag %s (was %s), Last-Modified %s (was %s)",
+				s.feeds.renders.Load(), rendersBefore, etag, firstTag, lastMod, firstMod)
+		}
+		check("EndedDay29", e.EndsAt.Add(29*24*time.Hour), true)
+		rendersBefore = s.feeds.renders.Load()
 		check("AgedOut", e.EndsAt.Add(turnout.FeedWindow+time.Second), false)
 		if s.feeds.renders.Load() != rendersBefore+1 {
 			t.Errorf("ageing out did not re-render the cached feed")
