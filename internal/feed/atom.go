@@ -17,8 +17,12 @@ import (
 // identified by the event's UID so that readers never show an event twice.
 // The bytes depend only on c: the feed's updated time is the latest of
 // c.Updated and the events' updated_at.
-func EncodeAtom(c Calendar) ([]byte, error) {
-	events := append([]*turnout.Event(nil), c.Events...)
+//
+// Like EncodeICal, it leaves out the farthest events to stay under c.MaxBytes.
+func EncodeAtom(c Calendar) ([]byte, error) { return capped(c, encodeAtom) }
+
+func encodeAtom(c Calendar, kept []*turnout.Event) ([]byte, error) {
+	events := append([]*turnout.Event(nil), kept...)
 	sort.SliceStable(events, func(i, j int) bool {
 		if !events[i].StartsAt.Equal(events[j].StartsAt) {
 			return events[i].StartsAt.Before(events[j].StartsAt)

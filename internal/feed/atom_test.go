@@ -49,3 +49,19 @@ func TestAtom(t *testing.T) {
 		t.Errorf("content not rendered from markdown: %q", feed.Entries[0].Content)
 	}
 }
+
+func TestAtomSizeCap(t *testing.T) {
+	c := groupFeed200()
+	for _, e := range c.Events {
+		e.Description = strings.Repeat("words ", 600)
+	}
+	c.MaxBytes = 200_000
+	b, err := EncodeAtom(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := strings.Count(string(b), "<entry>")
+	if len(b) > c.MaxBytes || n == 0 || n == len(c.Events) || !strings.Contains(string(b), "urn:uuid:"+c.Events[0].UID) {
+		t.Errorf("%d bytes with %d of %d entries", len(b), n, len(c.Events))
+	}
+}

@@ -36,10 +36,14 @@ const noFolding = ics.WithLineLength(1 << 30)
 // at 75 octets, no byte-order mark. Events are written in start order. If the
 // feed would be larger than c.MaxBytes, events are left out from the end of
 // c.Events (the farthest) until it fits.
-func EncodeICal(c Calendar) ([]byte, error) {
+func EncodeICal(c Calendar) ([]byte, error) { return capped(c, encodeICal) }
+
+// capped encodes c with as many of its events, nearest first, as fit in
+// c.MaxBytes. The usual feed fits at the first try.
+func capped(c Calendar, encode func(Calendar, []*turnout.Event) ([]byte, error)) ([]byte, error) {
 	n := len(c.Events)
 	for {
-		body, err := encodeICal(c, c.Events[:n])
+		body, err := encode(c, c.Events[:n])
 		if err != nil || len(body) <= c.maxBytes() || n == 0 {
 			return body, err
 		}
