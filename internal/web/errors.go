@@ -50,6 +50,11 @@ var messageOf = map[int]string{
 // JSON is asked for) and an HTML page otherwise, logging only internal errors.
 // It never shows the text of an internal error.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if isFeedPath(c.Path()) && s.isOutage(err) {
+		if ok, ferr := s.staleFeed(c); ok {
+			return ferr
+		}
+	}
 	status, code, message := fiber.StatusInternalServerError, turnout.EINTERNAL, turnout.ErrorMessage(err)
 	var fields map[string]string
 	var ferr *fiber.Error
@@ -68,7 +73,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		code = turnout.ErrorCode(err)
 		status = statusOf[code]
 		fields = turnout.ErrorFields(err)
-	case s.databaseDown(c, err):
+	case s.databaseDown(err):
 		status, code, message = fiber.StatusServiceUnavailable, turnout.EUNAVAILABLE, messageOf[fiber.StatusServiceUnavailable]
 	}
 	// Errors Fiber raises before any middleware ran (a body over the limit)

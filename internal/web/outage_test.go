@@ -37,6 +37,15 @@ func TestDatabaseOutage(t *testing.T) {
 	for _, p := range pages {
 		expectStatus(t, base+p, 200)
 	}
+	feeds := []string{"/events.ics", "/events.atom", "/groups/outage/events.ics", "/groups/outage/events.atom", "/events/" + e.Slug + ".ics", "/events.ics?kind=march,vigil"}
+	good := map[string]string{}
+	for _, p := range feeds {
+		resp, body := fetch(t, base+p)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		good[p] = resp.Header.Get("ETag") + "\n" + body
+	}
 
 	proxy.Cut()
 	for _, p := range pages {
@@ -63,10 +72,41 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 	}
 	expectStatus(t, base+"/healthz", 200)
+	checkStaleFeeds(t, base, feeds, good)
 
 	proxy.Restore()
-	for _, p := range pages {
+	for _, p := range append(pages, feeds...) {
 		awaitStatus(t, base+p, 200, 15*time.Second)
+	}
+	if resp, _ := fetch(t, base+"/events.ics"); resp.Header.Get("Warning") != "" {
+		t.Errorf("feed still marked stale after recovery")
+	}
+}
+
+// checkStaleFeeds checks that, with the database down, every feed fetched
+// before answers its last good copy marked stale (and 304 to its ETag),
+// while a feed never fetched answers 503.
+func checkStaleFeeds(t *testing.T, base string, feeds []string, good map[string]string) {
+	t.Helper()
+	for _, p := range feeds {
+		resp, body := fetch(t, base+p)
+		if resp.StatusCode != 200 || resp.Header.Get("ETag")+"\n"+body != good[p] {
+			t.Errorf("%s during outage: status %d, same copy %v", p, resp.StatusCode, resp.Header.Get("ETag")+"\n"+body == good[p])
+		}
+		if w := resp.Header.Get("Warning"); !strings.Contains(w, "110") {
+			t.Errorf("%s: stale copy without Warning 110: %q", p, w)
+		}
+		etag := resp.Header.Get("ETag")
+		req, _ := http.NewRequest("GET", base+p, nil)
+		req.Header.Set("If-None-Match", etag)
+		if r2, err := http.DefaultClient.Do(req); err != nil || r2.StatusCode != 304 {
+			t.Errorf("%s: conditional request during outage: %v %v", p, err, r2)
+		} else {
+			r2.Body.Close()
+		}
+	}
+	if resp, _ := fetch(t, base+"/events.ics?kind=picket"); resp.StatusCode != 503 {
+		t.Errorf("a feed never served before: %d during outage, want 503", resp.StatusCode)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // databaseDown reports whether err, an error that is not the domain's own,
@@ -17,7 +19,7 @@ import (
 // "try again" rather than a 500. Connection errors are recognised by type;
 // anything else (a query killed by the server, a timeout) counts when the
 // database also fails a quick ping.
-func (s *Server) databaseDown(c *fiber.Ctx, err error) bool {
+func (s *Server) databaseDown(err error) bool {
 	if err == nil {
 		return false
 	}
@@ -29,4 +31,11 @@ func (s *Server) databaseDown(c *fiber.Ctx, err error) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	return s.store.Ping(ctx) != nil
+}
+
+// isOutage reports whether err, as handed to the error handler, means the
+// database is down (and not a domain error or one of Fiber's own).
+func (s *Server) isOutage(err error) bool {
+	var ferr *fiber.Error
+	return turnout.ErrorCode(err) == turnout.EINTERNAL && !errors.As(err, &ferr) && s.databaseDown(err)
 }

@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"golang.org/x/net/html"
 
 	"github.com/turnout-org/turnout/internal/store"
@@ -145,6 +147,11 @@ func TestXSSInert(t *testing.T) {
 				t.Errorf("GET %s: %s", p, problem)
 			}
 		}
+		checkAtomInert(t, func(p string) (int, string) {
+			resp, body := do(t, app, httptest.NewRequest("GET", p, nil))
+			return resp.StatusCode, body
+		}, []string{"/events.atom", "/groups/" + g.Slug + "/events.atom"})
+		checkICalIntact(t, app, []string{"/events.ics", "/groups/" + g.Slug + "/events.ics", "/events/" + events[5].Slug + ".ics"})
 		// The payload is shown as text, not dropped: people see what was typed.
 		_, body := do(t, app, httptest.NewRequest("GET", "/events/"+events[3].Slug, nil))
 		if !strings.Contains(body, "&lt;svg onload=alert(1)&gt;") {
@@ -174,5 +181,72 @@ func TestInertProblemsFinds(t *testing.T) {
 	}
 	if p := inertProblems(`<p><a href="https://example.org/?q=javascript:x">ok</a> &lt;script&gt;</p>`); len(p) != 0 {
 		t.Errorf("false alarm: %v", p)
+	}
+}
+
+// checkAtomInert parses Atom feeds and checks the HTML in every entry.
+func checkAtomInert(t *testing.T, get func(path string) (int, string), paths []string) {
+	t.Helper()
+	for _, p := range paths {
+		code, body := get(p)
+		if code != 200 {
+			t.Fatalf("GET %s: %d", p, code)
+		}
+		var doc struct {
+			Entries []struct {
+				Summary string `xml:"summary"`
+				Content string `xml:"content"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatalf("%s: not XML: %v", p, err)
+		}
+		if len(doc.Entries) == 0 {
+			t.Fatalf("%s: no entries", p)
+		}
+		for _, en := range doc.Entries {
+			for _, part := range []string{en.Summary, en.Content} {
+				for _, problem := range inertProblems(part) {
+					t.Errorf("%s: entry HTML: %s", p, problem)
+				}
+			}
+		}
+	}
+}
+
+// icalProperties are the only properties a feed may carry: a payload that
+// broke out of its text value would add another.
+var icalProperties = map[string]bool{
+	"BEGIN": true, "END": true, "VERSION": true, "PRODID": true, "CALSCALE": true, "METHOD": true, "X-WR-CALNAME": true,
+	"X-WR-CALDESC": true, "X-WR-TIMEZONE": true, "NAME": true, "DESCRIPTION": true, "REFRESH-INTERVAL": true, "X-PUBLISHED-TTL": true,
+	"SOURCE": true, "URL": true, "UID": true, "DTSTAMP": true, "DTSTART": true, "DTEND": true, "SUMMARY": true, "LOCATION": true,
+	"GEO": true, "STATUS": true, "SEQUENCE": true, "LAST-MODIFIED": true, "CREATED": true, "CATEGORIES": true, "ORGANIZER": true,
+	"TZID": true, "TZOFFSETFROM": true, "TZOFFSETTO": true, "TZNAME": true, "RRULE": true, "RDATE": true, "CLASS": true,
+	"TRANSP": true, "X-ALT-DESC": true, "COMMENT": true, "ATTACH": true, "CONFERENCE": true, "X-LIC-LOCATION": true, "COLOR": true,
+	"IMAGE": true, "TZURL": true, "CONTACT": true,
+}
+
+// checkICalIntact unfolds iCal feeds and checks that every line is a
+// known property: organiser text stayed inside its values.
+func checkICalIntact(t *testing.T, app *fiber.App, paths []string) {
+	t.Helper()
+	for _, p := range paths {
+		resp, body := do(t, app, httptest.NewRequest("GET", p, nil))
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", p, resp.StatusCode)
+		}
+		if strings.Count(body, "BEGIN:VEVENT") == 0 {
+			t.Fatalf("%s: no events", p)
+		}
+		unfolded := strings.ReplaceAll(strings.ReplaceAll(body, "\r\n ", ""), "\r\n\t", "")
+		for _, line := range strings.Split(strings.TrimSpace(unfolded), "\r\n") {
+			name := line
+			if i := strings.IndexAny(line, ":;"); i >= 0 {
+				name = line[:i]
+			}
+			if !icalProperties[name] {
+				t.Errorf("%s: unexpected line %q", p, line)
+			}
+		}
 	}
 }
