@@ -177,6 +177,15 @@ func publicHostileCases(slug string) []hostileCase {
 		{name: "GroupFilterSQL", method: "GET", path: "/api/v1/events?group=a'--", status: 422},
 		{name: "CursorGarbage", method: "GET", path: "/api/v1/events?after=-1.-1", status: 422},
 		{name: "CursorHuge", method: "GET", path: "/?after=99999999999999999999.1", status: 422},
+		{name: "FeedKindScript", method: "GET", path: "/events.ics?kind=%3Cscript%3E", status: 422},
+		{name: "FeedKindNUL", method: "GET", path: "/events.atom?kind=march%00", status: 422},
+		{name: "FeedSlugSQL", method: "GET", path: "/events/x'%20OR%201=1--.ics", status: 404},
+		{name: "FeedSlugTraversal", method: "GET", path: "/events/..%2F..%2Fetc%2Fpasswd.ics", status: 404},
+		{name: "FeedGroupSQL", method: "GET", path: "/groups/a';--/events.ics", status: 404},
+		{name: "FeedGroupUTF8", method: "GET", path: "/groups/%ff/events.atom", status: 404},
+		{name: "FeedWrongMethod", method: "POST", path: "/events.ics", body: "x", status: 405},
+		{name: "FeedHugeIfNoneMatch", method: "GET", path: "/events.ics", header: map[string]string{"If-None-Match": strings.Repeat(`"x",`, 2000)}, status: 200},
+		{name: "FeedGarbageIfModifiedSince", method: "GET", path: "/events.ics", header: map[string]string{"If-Modified-Since": "yesterday\u202e"}, status: 200},
 		{name: "BearerGarbage", method: "GET", path: "/api/v1/events", header: map[string]string{"Authorization": "Bearer \u202e" + long[:100]}, status: 200},
 	}
 }

@@ -21,7 +21,8 @@ func securityRoutes(slug string) [][2]string {
 		{"GET", "/groups/headers"}, {"GET", "/groups/nobody"}, {"GET", "/no/such/page"}, {"POST", "/"},
 		{"GET", "/api/v1/events"}, {"GET", "/api/v1/events/" + slug}, {"GET", "/api/v1/events/nope"},
 		{"GET", "/static/app.css"}, {"GET", "/static/favicon.svg"}, {"GET", "/healthz"}, {"GET", "/readyz"},
-		{"POST", "/api/v1/events"},
+		{"POST", "/api/v1/events"}, {"GET", "/events.ics"}, {"GET", "/events.atom"}, {"GET", "/events/" + slug + ".ics"},
+		{"GET", "/groups/headers/events.ics"}, {"GET", "/metrics"},
 	}
 }
 
