@@ -77,3 +77,15 @@ func TestStartWaitsForDatabase(t *testing.T) {
 		t.Fatal("openStore did not return 20s after the database came back")
 	}
 }
+
+// TestStartWithUnreachableSQLite starts serve on an SQLite path that cannot
+// be opened: it exits at once with a message naming the file and the setting.
+func TestStartWithUnreachableSQLite(t *testing.T) {
+	url := "sqlite:" + t.TempDir() + "/missing/dir/turnout.db"
+	var logs proctest.Buffer
+	getenv := env("TURNOUT_ADDR", "127.0.0.1:0", "TURNOUT_DATABASE_URL", url, "TURNOUT_DATABASE_WAIT", "1s")
+	err := run(context.Background(), []string{"serve"}, getenv, strings.NewReader(""), io.Discard, &logs)
+	if err == nil || !strings.Contains(err.Error(), "missing/dir/turnout.db") || !strings.Contains(err.Error(), "TURNOUT_DATABASE_URL") {
+		t.Fatalf("run returned %v", err)
+	}
+}

@@ -56,7 +56,9 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		dialector = sqlite.Open(dsn)
 	}
 	db, err := gorm.Open(dialector, cfg)
-	if err != nil {
+	if err != nil && dialect == SQLite {
+		return nil, fmt.Errorf("open sqlite database %s: %w; check TURNOUT_DATABASE_URL: the file's directory must exist and be writable", strings.SplitN(dsn, "?", 2)[0], err)
+	} else if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	sqlDB, err := db.DB()
