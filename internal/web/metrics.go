@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +21,7 @@ var latencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 // metrics counts requests by route for /metrics, in memory: each instance
 // reports its own, and Prometheus adds them up.
 type metrics struct {
+	inFlight atomic.Int64 // requests being answered now
 	mu       sync.Mutex
 	started  time.Time
 	requests map[requestKey]int64       // by method, route, status
@@ -114,7 +116,7 @@ func (m *metrics) write(w io.Writer, db *sql.DB) {
 	}
 	m.writeLatency(w)
 	m.mu.Unlock()
-	writeProcess(w, m.started)
+	writeProcess(w, m.started, m.inFlight.Load())
 	if db != nil {
 		writeDBStats(w, db.Stats())
 	}
@@ -143,7 +145,10 @@ func (m *metrics) writeLatency(w io.Writer) {
 	}
 }
 
-func writeProcess(w io.Writer, started time.Time) {
+func writeProcess(w io.Writer, started time.Time, inFlight int64) {
+	fmt.Fprintln(w, "# HELP turnout_http_requests_in_flight Requests being answered now, this one included.")
+	fmt.Fprintln(w, "# TYPE turnout_http_requests_in_flight gauge")
+	fmt.Fprintf(w, "turnout_http_requests_in_flight %d\n", inFlight)
 	fmt.Fprintln(w, "# HELP turnout_start_time_seconds When this process started, in Unix seconds.")
 	fmt.Fprintln(w, "# TYPE turnout_start_time_seconds gauge")
 	fmt.Fprintf(w, "turnout_start_time_seconds %d\n", started.Unix())

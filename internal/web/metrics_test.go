@@ -76,6 +76,9 @@ func TestMetrics(t *testing.T) {
 				t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
 			}
 		}
+		if m["turnout_http_requests_in_flight"] != 1 {
+			t.Errorf("in flight %v, want 1 (the /metrics request)", m["turnout_http_requests_in_flight"])
+		}
 		for _, name := range []string{"turnout_db_open_connections", "turnout_db_in_use_connections", "turnout_db_wait_count_total", "turnout_goroutines"} {
 			if _, ok := m[name]; !ok {
 				t.Errorf("no %s", name)

@@ -11,6 +11,8 @@ import (
 // logRequests writes one log line per request.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	s.metrics.inFlight.Add(1)
+	defer s.metrics.inFlight.Add(-1)
 	err := c.Next()
 	if err != nil {
 		// Let the error handler set the status before we read it.
