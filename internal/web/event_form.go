@@ -17,9 +17,9 @@ const maxArticleRows = 30
 // with the same names as the JSON API.
 type eventForm struct {
 	Title, Kind, Summary, Description, StartsAt, EndsAt, Timezone string
-	Venue, Address, OnlineURL, Accessibility, Capacity, Status     string
-	RequireEmail                                                   bool
-	Articles                                                       []articleRow
+	Venue, Address, OnlineURL, Accessibility, Capacity, Status    string
+	RequireEmail                                                  bool
+	Articles                                                      []articleRow
 }
 
 // articleRow is one linked article in the form; Position orders them.
