@@ -241,3 +241,34 @@ func (s *Store) RevokeAPIToken(ctx context.Context, accountID, tokenID int64) er
 	}
 	return nil
 }
+
+// FindInvitations lists the group's pending invitations, newest first.
+func (s *Store) FindInvitations(ctx context.Context, groupID int64) ([]*turnout.Invitation, error) {
+	var out []*turnout.Invitation
+	err := s.db.WithContext(ctx).Where("group_id = ? AND used_at IS NULL AND expires_at > ?", groupID, s.Now()).
+		Order("created_at DESC, id DESC").Limit(100).Find(&out).Error
+	return out, err
+}
+
+// DeleteGroup deletes a group with its memberships, invitations and drafts.
+// A group that has published or cancelled events is kept: calendars and
+// links depend on them, and events are never silently deleted.
+func (s *Store) DeleteGroup(ctx context.Context, groupID int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var listed int64
+		if err := tx.Model(&turnout.Event{}).Where("group_id = ? AND status <> ?", groupID, turnout.StatusDraft).Count(&listed).Error; err != nil {
+			return err
+		}
+		if listed > 0 {
+			return turnout.Errorf(turnout.ECONFLICT, "This group has public or cancelled events, so it cannot be deleted: people and calendars still link to them.")
+		}
+		res := tx.Exec("DELETE FROM groups WHERE id = ?", groupID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return turnout.Errorf(turnout.ENOTFOUND, "Group not found.")
+		}
+		return bumpFeedVersions(tx, &turnout.Event{GroupID: groupID}, s.Now())
+	})
+}

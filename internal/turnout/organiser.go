@@ -127,6 +127,10 @@ type OrganiserService interface {
 	// AcceptInvitation uses the invitation for the account (creating the
 	// account from in when accountID is 0) and returns the account and group.
 	AcceptInvitation(ctx context.Context, token string, accountID int64, in *SignupInput) (*Account, *Group, error)
+	// FindInvitations lists a group's unused, unexpired invitations.
+	FindInvitations(ctx context.Context, groupID int64) ([]*Invitation, error)
+	// DeleteGroup deletes a group that has never had a public event.
+	DeleteGroup(ctx context.Context, groupID int64) error
 	// CreateAPIToken makes a named token for the account; the secret is returned once.
 	CreateAPIToken(ctx context.Context, accountID int64, name string) (string, error)
 	// FindAPITokens lists the account's tokens (hashes only).

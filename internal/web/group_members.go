@@ -25,6 +25,13 @@ func (s *Server) renderMembers(c *fiber.Ctx, acct *turnout.Account, g *turnout.G
 	if err != nil {
 		return err
 	}
+	if m.Role == turnout.RoleOwner {
+		invs, err := s.store.FindInvitations(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		data["Invitations"] = invs
+	}
 	data["Title"] = "Members of " + g.Name
 	data["Group"] = g
 	data["Members"] = members

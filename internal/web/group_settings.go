@@ -42,3 +42,23 @@ func (s *Server) updateGroupSettings(c *fiber.Ctx) error {
 	}
 	return s.redirectFlash(c, "/groups/"+g.Slug+"/settings", "Settings saved.")
 }
+
+// deleteGroup is POST /groups/{group}/delete (owners): the group's slug must
+// be typed to confirm, and groups with public events are kept.
+func (s *Server) deleteGroup(c *fiber.Ctx) error {
+	_, g, m, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	f := groupForm{Name: g.Name, Description: g.Description, Website: g.Website, Timezone: g.Timezone, ContactEmail: g.ContactEmail}
+	if c.FormValue("confirm") != g.Slug {
+		err := &turnout.Error{Code: turnout.EINVALID, Message: "The group was not deleted.", Fields: map[string]string{"confirm": "Type " + g.Slug + " to confirm."}}
+		return s.formFailure(c, err, "pages/group_settings", s.settingsData(g, f, m))
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.store.DeleteGroup(ctx, g.ID); err != nil {
+		return s.formFailure(c, err, "pages/group_settings", s.settingsData(g, f, m))
+	}
+	return s.redirectFlash(c, "/dashboard", "The group "+g.Name+" is deleted.")
+}

@@ -36,6 +36,7 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	org.get("/dashboard", s.dashboard)
 	org.get("/groups/:group/settings", s.groupSettingsPage)
 	org.post("/groups/:group/settings", s.updateGroupSettings)
+	org.post("/groups/:group/delete", s.deleteGroup)
 	org.get("/groups/:group/members", s.membersPage)
 	org.post("/groups/:group/members/invite", s.invite)
 	org.post("/groups/:group/members/:account/role", s.setRole)
