@@ -54,7 +54,7 @@ func TestEventFormErrors(t *testing.T) {
 					t.Fatalf("status %d, want 422", resp.StatusCode)
 				}
 				id := strings.ReplaceAll(tc.field, ".", "-")
-				if !regexp.MustCompile(`id="` + id + `-error">[^<]*`).MatchString(body) || !strings.Contains(body, `aria-describedby="`) {
+				if !regexp.MustCompile(`id="`+id+`-error">[^<]*`).MatchString(body) || !strings.Contains(body, `aria-describedby="`) {
 					t.Errorf("no message linked to %s", tc.field)
 				}
 				if !strings.Contains(strings.ToLower(body), strings.ToLower(tc.message)) {

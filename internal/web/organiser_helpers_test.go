@@ -35,7 +35,6 @@ func newBrowserAt(t testing.TB, app *fiber.App, base string) *browser {
 	return &browser{t: t, app: app, jar: jar, base: u}
 }
 
-
 // send sends req with the jar's cookies and stores the cookies it gets back.
 func (b *browser) send(req *http.Request) (*http.Response, string) {
 	b.t.Helper()
