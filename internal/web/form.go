@@ -45,6 +45,12 @@ func formFuncs(m template.FuncMap) {
 	m["fieldID"] = fieldID
 	m["zones"] = func() []string { return timeZones }
 	m["kinds"] = func() []string { return turnout.Kinds }
+	m["deref"] = func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
 }
 
 // formFailure renders page again with what was typed and the per-field
