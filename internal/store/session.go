@@ -117,7 +117,8 @@ func (s *Store) CreateSession(ctx context.Context, accountID int64) (string, *tu
 	t := s.Now()
 	sess := &turnout.Session{CSRFToken: csrf, ExpiresAt: t.Add(turnout.SessionTTL)}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("DELETE FROM sessions WHERE account_id = ? AND expires_at <= ?", accountID, t).Error; err != nil {
+		// Expired sessions of every account go here, through sessions_expires_idx.
+		if err := tx.Exec("DELETE FROM sessions WHERE expires_at <= ?", t).Error; err != nil {
 			return err
 		}
 		var a turnout.Account
@@ -192,6 +193,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, window time.Duration, ke
 				return err
 			}
 		}
-		return nil
+		// Old login counters of other keys (addresses that stopped trying).
+		return tx.Exec("DELETE FROM rate_limits WHERE key LIKE 'login:%' AND window_start < ?", start.Add(-24*time.Hour)).Error
 	})
 }
