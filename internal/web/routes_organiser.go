@@ -31,7 +31,7 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	anon.post("/invitations/:token", s.acceptInvitation)
 	app.Get("/articles/:id", s.articlePage)
 
-	org := organiserRouter{app: app, guards: []fiber.Handler{noStore, s.requireLogin, s.checkCSRF}}
+	org := s.organiserGroup(app)
 	org.post("/logout", s.logout)
 	org.get("/dashboard", s.dashboard)
 	org.get("/groups/:group/settings", s.groupSettingsPage)
@@ -61,6 +61,13 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	app.Post("/api/v1/groups/:group/events", s.apiCreateEvent)
 	app.Patch("/api/v1/events/:slug", s.apiUpdateEvent)
 	app.Post("/api/v1/events/:slug/cancel", s.apiCancelEvent)
+}
+
+// organiserGroup is the router for pages only signed-in organisers use:
+// private caching, login required, CSRF checked. Other features (the
+// attendee list) register their organiser pages through it too.
+func (s *Server) organiserGroup(app *fiber.App) organiserRouter {
+	return organiserRouter{app: app, guards: []fiber.Handler{noStore, s.requireLogin, s.checkCSRF}}
 }
 
 // noStore keeps organiser pages out of shared caches.
