@@ -60,6 +60,9 @@ func TestTwoOrganisersRunAGroup(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &got); err != nil || resp.StatusCode != 200 || got.Sequence != 1 || got.StartsAt != "2031-03-22T14:00:00+01:00" {
 			t.Fatalf("patch: %d %s", resp.StatusCode, body)
 		}
+		if _, ics := newBrowser(t, app).get("/events/" + slug + ".ics"); !strings.Contains(ics, "SEQUENCE:1") {
+			t.Fatalf("event feed after the API edit: %.600s", ics)
+		}
 		// The second organiser cancels it in the browser.
 		if resp, _ := second.post("/events/"+slug+"/cancel", "/events/"+slug+"/cancel", url.Values{"reason": {"The station is closed."}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("cancel: %d", resp.StatusCode)
@@ -67,6 +70,11 @@ func TestTwoOrganisersRunAGroup(t *testing.T) {
 		e, _ := st.FindEventBySlug(ctx, slug)
 		if e.Status != "cancelled" || e.Sequence != 2 || len(e.Articles) != 2 {
 			t.Fatalf("final event: %s seq %d, %d articles", e.Status, e.Sequence, len(e.Articles))
+		}
+		// Calendars see the cancellation with the bumped sequence.
+		resp, ics := newBrowser(t, app).get("/events/" + slug + ".ics")
+		if resp.StatusCode != 200 || !strings.Contains(ics, "STATUS:CANCELLED") || !strings.Contains(ics, "SEQUENCE:2") {
+			t.Fatalf("event feed after cancelling: %d %.600s", resp.StatusCode, ics)
 		}
 	})
 }
