@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -208,15 +207,12 @@ func (s *Store) joinGroup(tx *gorm.DB, accountID int64, inv *turnout.Invitation,
 
 // CreateAPIToken makes a named token for the account and returns its secret.
 func (s *Store) CreateAPIToken(ctx context.Context, accountID int64, name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		name = "API token"
-	}
-	if len([]rune(name)) > 100 || strings.ContainsAny(name, "\x00\r\n") {
-		return "", &turnout.Error{Code: turnout.EINVALID, Message: "Please correct the highlighted fields.", Fields: map[string]string{"name": "Use at most 100 characters on one line."}}
+	name, err := turnout.ValidateTokenName(name)
+	if err != nil {
+		return "", err
 	}
 	token := turnout.NewToken()
-	err := s.db.WithContext(ctx).Create(&turnout.APIToken{AccountID: accountID, Name: name, TokenHash: turnout.HashToken(token), CreatedAt: s.Now()}).Error
+	err = s.db.WithContext(ctx).Create(&turnout.APIToken{AccountID: accountID, Name: name, TokenHash: turnout.HashToken(token), CreatedAt: s.Now()}).Error
 	if err != nil {
 		return "", err
 	}

@@ -152,3 +152,15 @@ type OrganiserEventService interface {
 	// FindArticle returns an article and the listed events that link it.
 	FindArticle(ctx context.Context, id int64) (*Article, []*Event, error)
 }
+
+// ValidateTokenName trims an API token's name (empty becomes "API token")
+// and checks it is short, one line and plain text.
+func ValidateTokenName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API token"
+	}
+	fe := FieldErrors{}
+	validText(fe, "name", name, 100, false)
+	return name, fe.Err()
+}
