@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -195,6 +196,26 @@ func TestCSRF(t *testing.T) {
 		resp, _ := anon.post("", "/login", url.Values{"_csrf": {""}, "email": {"ada@example.org"}, "password": {testPassword}})
 		if resp.StatusCode != 403 || anon.cookie(sessionCookie) != "" {
 			t.Fatalf("login without CSRF token: status %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestLoginThrottlePerAddress(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "ada@example.org", "riverside")
+		b := newBrowser(t, app)
+		// Guessing many accounts from one address...
+		for i := 0; i < loginLimitAddress; i++ {
+			email := "guess" + strconv.Itoa(i) + "@example.org"
+			if resp, _ := b.post("/login", "/login", url.Values{"email": {email}, "password": {"password123"}}); resp.StatusCode != 401 {
+				t.Fatalf("attempt %d: status %d", i+1, resp.StatusCode)
+			}
+		}
+		// ...locks that address out, even for a real account and password.
+		resp, _ := b.post("/login", "/login", url.Values{"email": {"ada@example.org"}, "password": {testPassword}})
+		if resp.StatusCode != 429 || b.cookie(sessionCookie) != "" {
+			t.Fatalf("status %d after %d failures from one address", resp.StatusCode, loginLimitAddress)
 		}
 	})
 }
