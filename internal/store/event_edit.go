@@ -22,43 +22,10 @@ var eventColumns = []string{"slug", "title", "kind", "summary", "description", "
 // published follows its title and date; once published it never changes.
 func (s *Store) UpdateEvent(ctx context.Context, id int64, in turnout.EventInput) (*turnout.Event, error) {
 	var e turnout.Event
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Take(&e, id).Error; err != nil {
-			return notFound(err, "Event")
-		}
-		var g turnout.Group
-		if err := tx.Take(&g, e.GroupID).Error; err != nil {
-			return notFound(err, "Group")
-		}
-		next := e
-		material, err := in.Apply(&next, false, g.Timezone)
-		if err != nil {
-			return err
-		}
-		t := s.Now()
-		if material {
-			next.Sequence++
-		}
-		if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
-			next.PublishedAt = &t
-		}
-		if next.PublishedAt == nil && (next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt)) {
-			if next.Slug, err = s.draftSlug(ctx, tx, &next); err != nil {
-				return err
-			}
-		}
-		next.UpdatedAt = t
-		if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
-			return err
-		}
-		if in.Articles != nil {
-			if err := s.linkArticles(ctx, tx, next.ID, *in.Articles); err != nil {
-				return err
-			}
-		}
-		e = next
-		e.Group = &g
-		return bumpFeedVersions(tx, &e, t)
+	err := retryOnConflict(func() error {
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return s.updateEvent(ctx, tx, id, in, &e)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -69,6 +36,47 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in turnout.EventInput
 	}
 	e.Articles = arts
 	return &e, nil
+}
+
+// updateEvent is UpdateEvent's transaction; e receives the stored event.
+func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turnout.EventInput, out *turnout.Event) error {
+	var e turnout.Event
+	if err := tx.Take(&e, id).Error; err != nil {
+		return notFound(err, "Event")
+	}
+	var g turnout.Group
+	if err := tx.Take(&g, e.GroupID).Error; err != nil {
+		return notFound(err, "Group")
+	}
+	next := e
+	material, err := in.Apply(&next, false, g.Timezone)
+	if err != nil {
+		return err
+	}
+	t := s.Now()
+	if material {
+		next.Sequence++
+	}
+	if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
+		next.PublishedAt = &t
+	}
+	if next.PublishedAt == nil && (next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt)) {
+		if next.Slug, err = s.draftSlug(ctx, tx, &next); err != nil {
+			return err
+		}
+	}
+	next.UpdatedAt = t
+	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
+		return err
+	}
+	if in.Articles != nil {
+		if err := s.linkArticles(ctx, tx, next.ID, *in.Articles); err != nil {
+			return err
+		}
+	}
+	next.Group = &g
+	*out = next
+	return bumpFeedVersions(tx, &next, t)
 }
 
 // draftSlug is the slug a never-published event gets for its title and date,

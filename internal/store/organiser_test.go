@@ -192,3 +192,45 @@ func TestSessionsExpire(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentCreatesShareSlugBaseAndArticle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		g := newGroup(t, st, "ada@example.org", "riverside")
+		const n = 8
+		var wg sync.WaitGroup
+		slugs := make([]string, n)
+		errs := make([]error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				arts := []turnout.ArticleInput{{URL: "https://example.org/open-letter", Title: "Open letter"}}
+				e, err := st.CreateEvent(ctx, g.ID, turnout.EventInput{Title: str("Picket"), StartsAt: str("2031-04-01T08:00"),
+					EndsAt: str("2031-04-01T10:00"), Articles: &arts})
+				errs[i] = err
+				if err == nil {
+					slugs[i] = e.Slug
+				}
+			}(i)
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i := range slugs {
+			if errs[i] != nil {
+				t.Fatalf("create %d: %v", i, errs[i])
+			}
+			if seen[slugs[i]] {
+				t.Fatalf("slug %s given twice", slugs[i])
+			}
+			seen[slugs[i]] = true
+		}
+		e, _ := st.FindEventBySlug(ctx, slugs[0])
+		for _, s := range slugs {
+			ev, _ := st.FindEventBySlug(ctx, s)
+			if len(ev.Articles) != 1 || ev.Articles[0].ID != e.Articles[0].ID {
+				t.Fatalf("%s links article %v, want the shared one", s, ev.Articles)
+			}
+		}
+	})
+}
