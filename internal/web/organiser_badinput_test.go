@@ -17,7 +17,7 @@ func TestOrganiserBadInputNever5xx(t *testing.T) {
 		actors := matrixActors(t, st, app)
 		owner := actors[len(actors)-1]
 		riverside := groupID(t, st, "riverside")
-		nasty := []string{"\x00", "\xff\xfe", strings.Repeat("x", 20000), "‮evil", "-1", "99999999999999999999", "2031-02-30T25:61", "<script>"}
+		nasty := []string{"\x00", "\xff\xfe", strings.Repeat("x", 20000), "\u202eevil", "-1", "99999999999999999999", "2031-02-30T25:61", "<script>"}
 		fields := []string{"title", "kind", "summary", "description", "starts_at", "ends_at", "timezone", "venue", "address",
 			"online_url", "accessibility", "capacity", "require_email", "status", "name", "website", "contact_email", "role",
 			"reason", "confirm", "articles.0.url", "articles.0.title", "articles.0.position", "fill"}
