@@ -43,8 +43,6 @@ func formFuncs(m template.FuncMap) {
 	m["invalid"] = invalidAttrs
 	m["fieldError"] = fieldError
 	m["fieldID"] = fieldID
-	m["zones"] = func() []string { return timeZones }
-	m["kinds"] = func() []string { return turnout.Kinds }
 	// deref is also defined by the RSVP work; whichever lands, it is the same.
 	m["deref"] = func(p *int) int {
 		if p == nil {
