@@ -44,10 +44,3 @@ func TestXSSInertForOrganisers(t *testing.T) {
 		}, []string{"/events.atom", "/groups/" + g.Slug + "/events.atom"})
 	})
 }
-
-func truncate(s string, n int) string {
-	if len([]rune(s)) > n {
-		return string([]rune(s)[:n])
-	}
-	return s
-}
