@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,4 +146,64 @@ func awaitStatus(t *testing.T, url string, want int, within time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestPostgresKillsConnections plays a Postgres restart or failover while
+// serving: every backend of this Turnout is terminated (pg_terminate_backend).
+// Each pooled connection then fails its next query once; those requests
+// must answer 503 (try again), never 500, and Turnout must be back to 200
+// on its own.
+func TestPostgresKillsConnections(t *testing.T) {
+	target, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	direct := storetest.Open(t, target)
+	g, _ := seedGroup(t, direct, "restart")
+	e := seedEvent(t, direct, g.ID, "Through the restart", 24*time.Hour, nil)
+	u, err := url.Parse(target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", "turnout_restart_test")
+	u.RawQuery = q.Encode()
+	st, err := store.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	base := serve(t, newTestApp(t, testConfig(t), st))
+	page := base + "/events/" + e.Slug
+	statuses := func(n int) map[int]int {
+		var mu sync.Mutex
+		seen := map[int]int{}
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, _ := fetch(t, page)
+				mu.Lock()
+				seen[resp.StatusCode]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return seen
+	}
+	if seen := statuses(8); seen[200] != 8 {
+		t.Fatalf("before: %v", seen)
+	}
+	var killed int
+	err = direct.SQLDB().QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'turnout_restart_test'`).Scan(&killed)
+	if err != nil || killed == 0 {
+		t.Fatalf("terminated %d backends: %v", killed, err)
+	}
+	seen := statuses(16)
+	if seen[500] > 0 || seen[200]+seen[503] != 16 {
+		t.Errorf("after %d backends were killed: %v, want only 200 and 503", killed, seen)
+	}
+	t.Logf("killed %d backends; then %v", killed, seen)
+	awaitStatus(t, page, 200, 10*time.Second)
 }

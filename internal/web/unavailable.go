@@ -2,11 +2,7 @@ package web
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
-	"io"
-	"net"
-	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,18 +10,22 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
+// unavailabler is implemented by stores that can tell an outage from a
+// failed query (store.Store does, for both dialects).
+type unavailabler interface {
+	Unavailable(err error) bool
+}
+
 // databaseDown reports whether err, an error that is not the domain's own,
-// comes from a database that cannot be reached, so that the answer is a 503
-// "try again" rather than a 500. Connection errors are recognised by type;
-// anything else (a query killed by the server, a timeout) counts when the
-// database also fails a quick ping.
+// means the database cannot serve right now, so that the answer is a 503
+// "try again" rather than a 500: the store recognises connection, shutdown
+// and overload errors of its driver; anything else counts when the database
+// also fails a quick ping.
 func (s *Server) databaseDown(err error) bool {
 	if err == nil {
 		return false
 	}
-	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+	if u, ok := s.store.(unavailabler); ok && u.Unavailable(err) {
 		return true
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
