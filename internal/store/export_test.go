@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// ShiftEventForTest moves an event's times by d, for retention tests.
+func ShiftEventForTest(t *testing.T, s *Store, e *turnout.Event, d time.Duration) {
+	t.Helper()
+	err := s.db.Exec("UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?", e.StartsAt.Add(d), e.EndsAt.Add(d), e.ID).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// RawRSVPForTest reads an RSVP row as stored.
+func RawRSVPForTest(t *testing.T, s *Store, id int64) *turnout.RSVP {
+	t.Helper()
+	var r turnout.RSVP
+	if err := s.db.WithContext(context.Background()).Take(&r, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
