@@ -22,6 +22,7 @@ type Store interface {
 	turnout.EventService
 	turnout.GroupService
 	turnout.AccountService
+	turnout.RSVPService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
