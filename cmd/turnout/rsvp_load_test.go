@@ -309,4 +309,3 @@ func TestConcurrentRSVPsTwoInstances(t *testing.T) {
 	t.Logf("two instances on postgres: 120 concurrent RSVPs at %.0f RSVPs/second", rate)
 	checkExact(t, acks, listRSVPs(t, bases[1], slug, token), 10)
 }
-
