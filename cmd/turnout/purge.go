@@ -46,8 +46,12 @@ func cmdPurge(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 
 // startPurger runs purge at once and then every cfg.PurgeInterval until
 // stop is called; stop waits for a running purge to finish, so that the
-// caller can close the database after it.
+// caller can close the database after it. An interval of 0 turns it off.
 func startPurger(cfg config.Config, log *slog.Logger, st *store.Store) (stop func()) {
+	if cfg.PurgeInterval <= 0 {
+		log.Warn("periodic purge of RSVP personal data is off (TURNOUT_PURGE_INTERVAL=0); run `turnout purge` instead")
+		return func() {}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)

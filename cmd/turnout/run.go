@@ -33,7 +33,7 @@ Environment:
   TURNOUT_OPEN_SIGNUP       allow public organiser sign-up: on or off (default on)
   TURNOUT_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
   TURNOUT_FEED_MAX_AGE      Cache-Control max-age of feeds (default 300s)
-  TURNOUT_PURGE_INTERVAL    how often serve erases expired RSVP personal data (default 1h)
+  TURNOUT_PURGE_INTERVAL    how often serve erases expired RSVP personal data (default 1h, 0 = off)
   TURNOUT_LOG_FORMAT        text or json (default text)
 Any variable may instead be read from a file named by the same name plus _FILE.
 `
