@@ -42,6 +42,11 @@ func (s *Server) attendeesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.renderAttendees(c, e)
+}
+
+// renderAttendees renders the attendee page of e, searched by ?q=.
+func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > 200 {
 		return &turnout.Error{Code: turnout.EINVALID, Message: "Search for at most 200 characters.", Fields: map[string]string{"q": "Too long."}}

@@ -2,7 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -92,4 +95,56 @@ func rsvpVia(t testing.TB, app *fiber.App, e *turnout.Event, name, email string)
 		t.Fatalf("rsvp: %d %v", resp.StatusCode, out)
 	}
 	return strings.TrimPrefix(out["manage_url"].(string), "http://turnout.test/rsvp/")
+}
+
+// TestAttendeesPageRenders renders the organiser's attendee page through the
+// real templates (the session that guards it is the organisers' work, so a
+// test route stands in for the sign-in) and checks counts, search and the
+// check-in form.
+func TestAttendeesPageRenders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		s := &Server{cfg: testConfig(t), log: slog.New(slog.NewTextHandler(io.Discard, nil)), store: st, now: time.Now}
+		app.Get("/test/attendees/:slug", func(c *fiber.Ctx) error {
+			e, err := st.FindEventBySlug(c.UserContext(), c.Params("slug"))
+			if err != nil {
+				return err
+			}
+			return s.renderAttendees(c, e)
+		})
+		g, _ := seedGroup(t, st, "doorlist")
+		e := seedEvent(t, st, g.ID, "Door", 24*time.Hour, func(in *turnout.EventInput) { in.Capacity = turnout.Of(3) })
+		rsvpVia(t, app, e, "Maya Lind", "maya@example.org")
+		rsvpVia(t, app, e, "Omar Said", "omar@example.org")
+		list, _, err := st.FindRSVPs(context.Background(), e.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SetCheckedIn(context.Background(), e.ID, list[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := do(t, app, httptest.NewRequest("GET", "/test/attendees/"+e.Slug, nil))
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %.500s", resp.StatusCode, body)
+		}
+		for _, want := range []string{"Maya Lind", "omar@example.org", "2 people, guests included", "<dt>Places left</dt><dd>1</dd>",
+			"<dt>Checked in</dt><dd>1</dd>", `action="/events/` + e.Slug + `/attendees/`, `name="checked_in" value="0"`, `name="checked_in" value="1"`, "/attendees.csv"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		if resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("Cache-Control %q", resp.Header.Get("Cache-Control"))
+		}
+		_, body = do(t, app, httptest.NewRequest("GET", "/test/attendees/"+e.Slug+"?q=omar", nil))
+		if strings.Contains(body, "Maya Lind") || !strings.Contains(body, "Omar Said") {
+			t.Error("search does not filter")
+		}
+		if resp, _ := do(t, app, httptest.NewRequest("GET", "/test/attendees/"+e.Slug+"?q="+strings.Repeat("x", 201), nil)); resp.StatusCode != 422 {
+			t.Errorf("long search: %d", resp.StatusCode)
+		}
+		if _, err := st.SetCheckedIn(context.Background(), e.ID+1000, list[0].ID, true); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Errorf("check-in on another event: %v", err)
+		}
+	})
 }

@@ -238,6 +238,7 @@ func TestRSVPAPI(t *testing.T) {
 		}{
 			{`{"name":"X","guests":"two"}`, 400}, {`not json`, 400}, {`{"name":"","status":"going"}`, 422},
 			{`{"name":"X","email":"rae@example.org"}`, 409}, {`{"name":"X","guests":-2}`, 422},
+			{`{"name":"` + strings.Repeat("x", 9000) + `"}`, 413}, {`{"name":"` + strings.Repeat("x", 101) + `"}`, 422},
 		} {
 			if resp, _ := sendJSON(t, app, "POST", path, bad.body); resp.StatusCode != bad.status {
 				t.Errorf("%s: %d, want %d", bad.body, resp.StatusCode, bad.status)
