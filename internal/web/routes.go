@@ -30,25 +30,12 @@ func (s *Server) routes(app *fiber.App) {
 	// before /events/:slug, which would otherwise match them.
 	app.Get("/", s.homePage)
 	app.Get("/events/:slug", s.eventPage)
-	// RSVPs: public forms for supporters, used without a session or
-	// JavaScript; the manage token in the path is the only credential.
-	app.Post("/events/:slug/rsvp", s.rsvpCreate)
-	app.Get("/rsvp/:token", s.rsvpManagePage)
-	app.Post("/rsvp/:token", s.rsvpManageUpdate)
-	app.Post("/rsvp/:token/cancel", s.rsvpManageCancel)
-	// Attendees, for the organisers of the event's group.
-	app.Get("/events/:slug/attendees.csv", s.attendeesCSV)
-	app.Get("/events/:slug/attendees", s.attendeesPage)
-	app.Post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
 	app.Get("/groups/:group", s.groupPage)
 
 	// Public JSON API.
 	api := app.Group("/api/v1")
 	api.Get("/events", s.apiListEvents)
 	api.Get("/events/:slug", s.apiShowEvent)
-	api.Post("/events/:slug/rsvps", s.apiCreateRSVP)
-	api.Get("/events/:slug/rsvps", s.apiEventRSVPs)
-	api.Get("/rsvps/:token", s.apiShowRSVP)
-	api.Patch("/rsvps/:token", s.apiUpdateRSVP)
-	api.Delete("/rsvps/:token", s.apiDeleteRSVP)
+
+	s.rsvpRoutes(app)
 }

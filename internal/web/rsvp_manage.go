@@ -96,6 +96,9 @@ func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.rateLimitRSVP(c); err != nil {
+		return err
+	}
 	if err := s.store.CancelRSVP(ctx, c.Params("token")); err != nil {
 		return err
 	}
@@ -143,6 +146,9 @@ func (s *Server) apiUpdateRSVP(c *fiber.Ctx) error {
 
 // apiDeleteRSVP is DELETE /api/v1/rsvps/{token}.
 func (s *Server) apiDeleteRSVP(c *fiber.Ctx) error {
+	if err := s.rateLimitRSVP(c); err != nil {
+		return err
+	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
 	if err := s.store.CancelRSVP(ctx, c.Params("token")); err != nil {
