@@ -26,3 +26,16 @@ func RawRSVPForTest(t *testing.T, s *Store, id int64) *turnout.RSVP {
 	}
 	return &r
 }
+
+// FeedVersionForTest reads the feed version of a scope (0 when never bumped).
+func FeedVersionForTest(t *testing.T, s *Store, scope string) int64 {
+	t.Helper()
+	var v []int64
+	if err := s.db.Raw("SELECT version FROM feed_versions WHERE scope = ?", scope).Scan(&v).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(v) == 0 {
+		return 0
+	}
+	return v[0]
+}

@@ -245,7 +245,7 @@ func (s *Store) CancelRSVP(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		before, t := e.GoingCount, s.Now()
+		t := s.Now()
 		if err := tx.Delete(r).Error; err != nil {
 			return err
 		}
@@ -254,19 +254,20 @@ func (s *Store) CancelRSVP(ctx context.Context, token string) error {
 				return err
 			}
 		}
-		return s.settle(ctx, tx, e, before, t)
+		return s.settle(ctx, tx, e, r.Status == turnout.RSVPGoing, t)
 	})
 }
 
 // settle promotes the waitlist into any free places and bumps the feed
-// versions if the going count changed in this transaction.
-func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, before int, t time.Time) error {
+// versions if the going count moved in this transaction (moved: before the
+// promotion), even if it ends where it began.
+func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, moved bool, t time.Time) error {
 	n, err := PromoteWaitlist(ctx, tx, e.ID, t)
 	if err != nil {
 		return err
 	}
 	e.GoingCount += n
-	if e.GoingCount != before {
+	if moved || n > 0 {
 		return bumpFeedVersions(tx, e, t)
 	}
 	return nil

@@ -248,3 +248,49 @@ func shift(t *testing.T, st *store.Store, e *turnout.Event, d time.Duration) {
 func rawRSVP(t *testing.T, st *store.Store, id int64) *turnout.RSVP {
 	return store.RawRSVPForTest(t, st, id)
 }
+
+// TestRSVPBumpsFeedVersions checks that every change to the going count
+// moves the feed versions of the event's scopes, and nothing else does.
+func TestRSVPBumpsFeedVersions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEvent(t, st, "feedv", 48*time.Hour, intp(1))
+		scopes := turnout.FeedScopes(e)
+		version := func() []int64 {
+			var out []int64
+			for _, s := range scopes {
+				out = append(out, store.FeedVersionForTest(t, st, s))
+			}
+			return out
+		}
+		step := func(name string, moved bool, fn func()) {
+			t.Helper()
+			before := version()
+			fn()
+			after := version()
+			for i := range scopes {
+				if (after[i] > before[i]) != moved {
+					t.Errorf("%s: %s went %d -> %d, want moved=%v", name, scopes[i], before[i], after[i], moved)
+				}
+			}
+		}
+		var aTok, bTok string
+		step("going", true, func() { _, aTok = rsvp(t, st, e, "A", 0) })
+		step("waitlisted", false, func() { _, bTok = rsvp(t, st, e, "B", 0) })
+		step("rename", false, func() {
+			if _, err := st.UpdateRSVP(ctx, bTok, turnout.RSVPUpdate{Name: strp("Bea")}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		step("cancel with promotion", true, func() {
+			if err := st.CancelRSVP(ctx, aTok); err != nil {
+				t.Fatal(err)
+			}
+		})
+		step("to maybe", true, func() {
+			if _, err := st.UpdateRSVP(ctx, bTok, turnout.RSVPUpdate{Status: strp("maybe")}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}

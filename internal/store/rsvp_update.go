@@ -66,7 +66,7 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 		} else if err := tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error; err != nil {
 			return err
 		}
-		if err := s.settle(ctx, tx, e, before, t); err != nil {
+		if err := s.settle(ctx, tx, e, e.GoingCount != before, t); err != nil {
 			return err
 		}
 		if err := tx.Take(r, r.ID).Error; err != nil {

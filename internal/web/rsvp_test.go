@@ -287,3 +287,33 @@ func TestRSVPAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestRateLimitShared runs two servers on one database: the limit counts the
+// client's RSVPs on both, as instances behind a load balancer would.
+func TestRateLimitShared(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		cfg := testConfig(t)
+		cfg.RSVPRateLimit = 3
+		a, b := newTestApp(t, cfg, st), newTestApp(t, cfg, st)
+		g, _ := seedGroup(t, st, "shared")
+		e := seedEvent(t, st, g.ID, "Shared", 48*time.Hour, nil)
+		path := "/api/v1/events/" + e.Slug + "/rsvps"
+		var codes []int
+		for i, app := range []*fiber.App{a, b, a, b} {
+			resp, _ := sendJSON(t, app, "POST", path, `{"name":"P`+string(rune('0'+i))+`"}`)
+			codes = append(codes, resp.StatusCode)
+		}
+		if codes[0] != 201 || codes[1] != 201 || codes[2] != 201 || codes[3] != 429 {
+			t.Fatalf("statuses %v, want 201 201 201 429", codes)
+		}
+		if n := countRSVPs(t, st, e.ID); n != 3 {
+			t.Fatalf("%d stored, want 3", n)
+		}
+		// Off means off.
+		cfg.RSVPRateLimit = 0
+		c := newTestApp(t, cfg, st)
+		if resp, _ := sendJSON(t, c, "POST", path, `{"name":"Free"}`); resp.StatusCode != 201 {
+			t.Fatalf("limit 0: %d", resp.StatusCode)
+		}
+	})
+}
