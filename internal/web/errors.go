@@ -69,7 +69,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		fields = turnout.ErrorFields(err)
 	}
 	if status >= 500 && code != turnout.EUNAVAILABLE {
-		s.log.Error("internal error", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
+		s.log.Error("internal error", "err", err, "method", c.Method(), "path", logPath(c.Path()), "request_id", requestID(c))
 	}
 	if wantsJSON(c) {
 		body := fiber.Map{"code": code, "message": message}

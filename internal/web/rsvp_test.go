@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -316,4 +318,40 @@ func TestRateLimitShared(t *testing.T) {
 			t.Fatalf("limit 0: %d", resp.StatusCode)
 		}
 	})
+}
+
+func TestLogPathRedactsTokens(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/rsvp/abcDEF123_-xyz", "/rsvp/REDACTED"},
+		{"/rsvp/abc/cancel", "/rsvp/REDACTED/cancel"},
+		{"/api/v1/rsvps/abc", "/api/v1/rsvps/REDACTED"},
+		{"/invitations/tok", "/invitations/REDACTED"},
+		{"/events/x/rsvp", "/events/x/rsvp"},
+		{"/rsvp/", "/rsvp/"},
+	}
+	for _, tc := range tests {
+		if got := logPath(tc.in); got != tc.want {
+			t.Errorf("logPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestRequestLogHasNoToken checks the request log of a real manage-page
+// visit: it records the request but not the manage token.
+func TestRequestLogHasNoToken(t *testing.T) {
+	st := storetest.Open(t, storetest.SQLiteTarget(t))
+	var logs bytes.Buffer
+	app, err := New(testConfig(t), slog.New(slog.NewTextHandler(&logs, nil)), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := seedGroup(t, st, "logs")
+	e := seedEvent(t, st, g.ID, "Logged", 24*time.Hour, nil)
+	token := rsvpVia(t, app, e, "Lou", "lou@example.org")
+	if resp, _ := do(t, app, httptest.NewRequest("GET", "/rsvp/"+token, nil)); resp.StatusCode != 200 {
+		t.Fatalf("manage page: %d", resp.StatusCode)
+	}
+	if strings.Contains(logs.String(), token) || !strings.Contains(logs.String(), "path=/rsvp/REDACTED") {
+		t.Fatalf("request log:\n%s", logs.String())
+	}
 }
