@@ -84,6 +84,9 @@ func TestRSVPFormJourney(t *testing.T) {
 			t.Errorf("confirmation Cache-Control %q", resp.Header.Get("Cache-Control"))
 		}
 		anaTok := manageLink.FindStringSubmatch(body)[1]
+		if _, page = do(t, app, httptest.NewRequest("GET", "/events/"+e.Slug, nil)); !strings.Contains(page, "The event is full") {
+			t.Error("a full event's page does not say it is full")
+		}
 		_, body = postForm(t, app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Ben"}, "email": {"ben@example.org"}, "status": {"going"}, "guests": {"0"}})
 		if !strings.Contains(body, "number 1 on the waitlist") {
 			t.Fatalf("ben: %.600s", body)
