@@ -54,16 +54,7 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 			return err
 		}
 		r.UpdatedAt = t
-		if requeue {
-			// Joining the waitlist now: a new id puts the RSVP at its end.
-			if err := tx.Delete(&turnout.RSVP{ID: r.ID}).Error; err != nil {
-				return err
-			}
-			r.ID = 0
-			if err := tx.Create(r).Error; err != nil {
-				return err
-			}
-		} else if err := tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error; err != nil {
+		if err := saveRSVP(tx, r, requeue); err != nil {
 			return err
 		}
 		if err := s.settle(ctx, tx, e, e.GoingCount != before, t); err != nil {
@@ -76,6 +67,19 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 		return s.fillPosition(tx, r)
 	})
 	return out, err
+}
+
+// saveRSVP writes the changed name, status and guests of r. One that joins
+// the waitlist now is stored again under a new id, which puts it at the end.
+func saveRSVP(tx *gorm.DB, r *turnout.RSVP, requeue bool) error {
+	if !requeue {
+		return tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error
+	}
+	if err := tx.Delete(&turnout.RSVP{ID: r.ID}).Error; err != nil {
+		return err
+	}
+	r.ID = 0
+	return tx.Create(r).Error
 }
 
 // applyStatus moves r to the asked status and guests, adjusting the going
