@@ -358,3 +358,35 @@ func TestRequestLogHasNoToken(t *testing.T) {
 		t.Fatalf("request log:\n%s", logs.String())
 	}
 }
+
+// TestManageAfterClose checks that once RSVPs close, the manage page still
+// lets the supporter rename or cancel, but not change status or guests.
+func TestManageAfterClose(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "afterclose")
+		e := seedEvent(t, st, g.ID, "Closing", 24*time.Hour, nil)
+		token := rsvpVia(t, app, e, "Nia", "nia@example.org")
+		if _, err := st.CancelEvent(context.Background(), e.ID, "Called off"); err != nil {
+			t.Fatal(err)
+		}
+		_, page := do(t, app, httptest.NewRequest("GET", "/rsvp/"+token, nil))
+		if !strings.Contains(page, "You can still change your name") || strings.Contains(page, `type="radio"`) {
+			t.Fatalf("manage page after close: %.2000s", page)
+		}
+		resp, _ := postForm(t, app, "/rsvp/"+token, url.Values{"name": {"Nia K"}, "status": {"going"}, "guests": {"0"}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("rename after close: %d", resp.StatusCode)
+		}
+		resp, body := postForm(t, app, "/rsvp/"+token, url.Values{"name": {"Nia K"}, "status": {"going"}, "guests": {"2"}})
+		if resp.StatusCode != 409 || !strings.Contains(body, "cancelled") {
+			t.Fatalf("more guests after close: %d", resp.StatusCode)
+		}
+		if n := countGoing(t, st, e.Slug); n != 1 {
+			t.Fatalf("going %d, want 1", n)
+		}
+		if resp, _ := postForm(t, app, "/rsvp/"+token+"/cancel", nil); resp.StatusCode != 200 || countGoing(t, st, e.Slug) != 0 {
+			t.Fatalf("cancel after close: %d", resp.StatusCode)
+		}
+	})
+}
