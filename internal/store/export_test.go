@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
@@ -38,4 +40,30 @@ func FeedVersionForTest(t *testing.T, s *Store, scope string) int64 {
 		return 0
 	}
 	return v[0]
+}
+
+// SetCapacityForTest changes an event's capacity the way UpdateEvent should:
+// in one transaction with PromoteWaitlist and the feed-version bump.
+func SetCapacityForTest(t *testing.T, s *Store, eventID int64, capacity *int) int {
+	t.Helper()
+	var promoted int
+	err := s.db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("UPDATE events SET capacity = ? WHERE id = ?", capacity, eventID).Error; err != nil {
+			return err
+		}
+		n, err := PromoteWaitlist(context.Background(), tx, eventID, s.Now())
+		if err != nil {
+			return err
+		}
+		promoted = n
+		var e turnout.Event
+		if err := tx.Take(&e, eventID).Error; err != nil {
+			return err
+		}
+		return bumpFeedVersions(tx, &e, s.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return promoted
 }

@@ -294,3 +294,27 @@ func TestRSVPBumpsFeedVersions(t *testing.T) {
 		})
 	})
 }
+
+// TestPromoteOnCapacityChange raises the capacity as an organiser's edit
+// would: waitlisted parties that now fit whole are promoted in order, one
+// that does not fit waits, and removing the limit promotes everyone.
+func TestPromoteOnCapacityChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEvent(t, st, "grow", 48*time.Hour, intp(2))
+		rsvp(t, st, e, "A", 1)            // going, 2/2
+		_, bTok := rsvp(t, st, e, "B", 2) // waitlisted #1, party of 3
+		_, cTok := rsvp(t, st, e, "C", 0) // waitlisted #2, party of 1
+		if n := store.SetCapacityForTest(t, st, e.ID, intp(4)); n != 1 {
+			t.Fatalf("capacity 4 promoted %d people, want 1 (C; B's party of 3 does not fit)", n)
+		}
+		b, _, _ := st.FindRSVPByToken(ctx, bTok)
+		c, _, _ := st.FindRSVPByToken(ctx, cTok)
+		if b.Status != turnout.RSVPWaitlisted || b.Position != 1 || c.Status != turnout.RSVPGoing || going(t, st, e) != 3 {
+			t.Fatalf("B %s #%d, C %s, going %d", b.Status, b.Position, c.Status, going(t, st, e))
+		}
+		if n := store.SetCapacityForTest(t, st, e.ID, nil); n != 3 || going(t, st, e) != 6 {
+			t.Fatalf("unlimited promoted %d, going %d", n, going(t, st, e))
+		}
+	})
+}
