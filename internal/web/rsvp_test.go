@@ -390,3 +390,30 @@ func TestManageAfterClose(t *testing.T) {
 		}
 	})
 }
+
+// TestRateLimitPerClientAddress checks that the limit keys on the client
+// address: X-Forwarded-For counts only from a trusted proxy.
+func TestRateLimitPerClientAddress(t *testing.T) {
+	st := storetest.Open(t, storetest.SQLiteTarget(t))
+	g, _ := seedGroup(t, st, "proxy")
+	e := seedEvent(t, st, g.ID, "Proxied", 48*time.Hour, nil)
+	path := "/api/v1/events/" + e.Slug + "/rsvps"
+	post := func(app *fiber.App, xff string) int {
+		req := httptest.NewRequest("POST", path, strings.NewReader(`{"name":"Nat"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, _ := do(t, app, req)
+		return resp.StatusCode
+	}
+	cfg := testConfig(t)
+	cfg.RSVPRateLimit = 1
+	direct := newTestApp(t, cfg, st)
+	if a, b := post(direct, "203.0.113.1"), post(direct, "203.0.113.2"); a != 201 || b != 429 {
+		t.Fatalf("untrusted X-Forwarded-For: %d %d, want 201 429 (one client)", a, b)
+	}
+	cfg.TrustedProxies = []string{"0.0.0.0/0"}
+	proxied := newTestApp(t, cfg, st)
+	if a, b, c := post(proxied, "198.51.100.1"), post(proxied, "198.51.100.2"), post(proxied, "198.51.100.1"); a != 201 || b != 201 || c != 429 {
+		t.Fatalf("behind a trusted proxy: %d %d %d, want 201 201 429", a, b, c)
+	}
+}
