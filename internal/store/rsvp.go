@@ -21,16 +21,11 @@ var errDuplicateEmail = turnout.Errorf(turnout.ECONFLICT,
 // lockEvent loads an event inside tx and, on Postgres, locks its row until the
 // transaction ends, so that the RSVP changes of one event run one at a time
 // and waitlist order is the order in which they commit. SQLite transactions
-// take the database's write lock with a first statement that writes: the
-// driver ignores _txlock when _time_format is set, so transactions begin
-// deferred, and one that reads before its first write fails at once with
-// SQLITE_BUSY instead of waiting for busy_timeout.
+// already run one at a time (BEGIN IMMEDIATE, see parseURL).
 func (s *Store) lockEvent(tx *gorm.DB, id int64) (*turnout.Event, error) {
 	q := tx
 	if s.dialect == Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	} else if err := tx.Exec("UPDATE events SET going_count = going_count WHERE id = ?", id).Error; err != nil {
-		return nil, err
 	}
 	var e turnout.Event
 	if err := q.Take(&e, id).Error; err != nil {
@@ -217,13 +212,6 @@ func (s *Store) FindRSVPByToken(ctx context.Context, token string) (*turnout.RSV
 // lockedRSVP finds the RSVP of token and locks its event inside tx, then
 // reads the RSVP again so that it is current under the lock.
 func (s *Store) lockedRSVP(tx *gorm.DB, token string) (*turnout.RSVP, *turnout.Event, error) {
-	if s.dialect == SQLite && validToken(token) {
-		// Write first, so that SQLite takes its write lock before any read (see lockEvent).
-		err := tx.Exec("UPDATE events SET going_count = going_count WHERE id = (SELECT event_id FROM rsvps WHERE manage_token_hash = ?)", turnout.HashToken(token)).Error
-		if err != nil {
-			return nil, nil, err
-		}
-	}
 	r, err := rsvpByToken(tx, token)
 	if err != nil {
 		return nil, nil, err
