@@ -12,13 +12,13 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	app.Post("/rsvp/:token", s.rsvpManageUpdate)
 	app.Post("/rsvp/:token/cancel", s.rsvpManageCancel)
 
-	// Attendees, for the organisers of the event's group. The handlers
-	// check the signed-in account and its role themselves (pageAccount,
-	// requireRole); the check-in form carries the CSRF token for the
-	// organisers' CSRF guard.
-	app.Get("/events/:slug/attendees.csv", s.attendeesCSV)
-	app.Get("/events/:slug/attendees", s.attendeesPage)
-	app.Post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
+	// Attendees, for the organisers of the event's group: behind the
+	// organiser guards (login, CSRF on the check-in form, no-store), and the
+	// handlers check the account's role in the event's group (requireRole).
+	org := s.organiserGroup(app)
+	org.get("/events/:slug/attendees.csv", s.attendeesCSV)
+	org.get("/events/:slug/attendees", s.attendeesPage)
+	org.post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
 
 	// JSON API: public RSVPs, the manage token's own RSVP, and the
 	// organisers' list (bearer token).

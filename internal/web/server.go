@@ -23,6 +23,8 @@ type Store interface {
 	turnout.GroupService
 	turnout.AccountService
 	turnout.RSVPService
+	turnout.OrganiserService
+	turnout.OrganiserEventService
 	turnout.FeedService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
