@@ -53,6 +53,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
+	// Deferred after st.Close, so it runs first: the purger stops before the database closes.
+	stopPurger := startPurger(cfg, log, st)
+	defer stopPurger()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
