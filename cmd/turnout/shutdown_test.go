@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -195,4 +196,78 @@ func TestSIGTERMGraceIsBounded(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("process still running 15s after SIGTERM with a 1s grace\n%s", p.Stderr.String())
 	}
+}
+
+// TestSIGTERMFinishesInFlightSQLite is the SQLite side: another connection
+// holds the write lock, so an RSVP waits inside its transaction; SIGTERM
+// arrives; once the lock goes the RSVP is stored and answered 201, and the
+// process exits cleanly.
+func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
+	target := storetest.SQLiteTarget(t)
+	st := storetest.Open(t, target)
+	e := seedCapacityEvent(t, st, 10)
+	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+target.URL, "TURNOUT_SHUTDOWN_TIMEOUT=30s", "TURNOUT_RSVP_RATE_LIMIT=0")
+	ctx := context.Background()
+	conn, err := st.SQLDB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		a  crashAck
+		ok bool
+	}
+	inflight := make(chan answer, 1)
+	go func() {
+		a, ok := postRSVP(&http.Client{Timeout: 30 * time.Second}, p.Base, e.Slug, "Late arrival", 1)
+		inflight <- answer{a, ok}
+	}()
+	proctest.Await(t, "the RSVP to be in flight", 10*time.Second, func() bool { return inFlight(t, p.Base) >= 2 })
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(p.Base, "http://")
+	proctest.Await(t, "the listener to close", 10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	if !p.Running() {
+		t.Fatalf("process exited with a request in flight: %v\n%s", p.Err, p.Stderr.String())
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	a := <-inflight
+	if !a.ok || a.a.status != "going" {
+		t.Fatalf("RSVP in flight was not answered 201 going: %+v", a)
+	}
+	select {
+	case <-p.Exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("process still running 20s after its last request finished")
+	}
+	if p.Err != nil {
+		t.Fatalf("exit: %v\n%s", p.Err, p.Stderr.String())
+	}
+	checkAcknowledged(t, st, []crashAck{a.a})
+}
+
+// inFlight reads turnout_http_requests_in_flight from a server's /metrics.
+func inFlight(t *testing.T, base string) int {
+	t.Helper()
+	_, body := get(t, base+"/metrics")
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, "turnout_http_requests_in_flight "); ok {
+			n, _ := strconv.Atoi(v)
+			return n
+		}
+	}
+	t.Fatal("no turnout_http_requests_in_flight in /metrics")
+	return 0
 }

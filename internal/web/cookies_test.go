@@ -5,13 +5,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 )
 
 // TestCookieAttributes walks an organiser through login, a form with a
-// flash message and logout, and checks every cookie Turnout sets:
+// flash message, an RSVP and logout, and checks every cookie Turnout sets:
 // HttpOnly and SameSite always, Secure exactly when the site is https.
 func TestCookieAttributes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -22,6 +23,8 @@ func TestCookieAttributes(t *testing.T) {
 				app := newTestApp(t, cfg, st)
 				email := "cookie-" + strings.SplitN(base, ":", 2)[0] + "@example.org"
 				seedOrganiser(t, st, email, "cookies")
+				g, _ := seedGroup(t, st, "cookies-"+strings.SplitN(base, ":", 2)[0])
+				e := seedEvent(t, st, g.ID, "Cookie check", 24*time.Hour, nil)
 				b := newBrowserAt(t, app, base+"/")
 				var seen []*http.Cookie
 				record := func(resp *http.Response) { seen = append(seen, resp.Cookies()...) }
@@ -32,6 +35,8 @@ func TestCookieAttributes(t *testing.T) {
 				resp, _ = b.get("/dashboard")
 				record(resp)
 				resp, _ = b.post("/groups/cookies/tokens", "/groups/cookies/tokens", url.Values{"name": {"ci"}})
+				record(resp)
+				resp, _ = b.post("/events/"+e.Slug, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"A"}, "status": {"going"}, "guests": {"0"}})
 				record(resp)
 				resp, _ = b.post("/dashboard", "/logout", url.Values{})
 				record(resp)

@@ -82,6 +82,9 @@ func (s *Server) app() (*fiber.App, error) {
 		ProxyHeader:             proxyHeader(cfg),
 	})
 	s.routes(app)
+	if err := warmRender(app); err != nil {
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/turnout-org/turnout/internal/store"
@@ -10,8 +13,8 @@ import (
 )
 
 // TestXSSInertForOrganisers puts payloads in the fields only organisers see
-// (account names) and checks the organiser pages and the Atom feeds (HTML
-// inside XML).
+// (account names, RSVP names) and checks the organiser pages, the Atom
+// feeds (HTML inside XML) and the attendee pages and CSV.
 func TestXSSInertForOrganisers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		cfg := testConfig(t)
@@ -25,10 +28,20 @@ func TestXSSInertForOrganisers(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := events[4]
+		for i, p := range append(append([]string{}, xssPayloads...), formulaPayloads...) {
+			in := turnout.RSVPInput{Name: truncate(p, turnout.MaxRSVPNameLen), Status: turnout.RSVPGoing}
+			if i%2 == 0 {
+				in.Email = "p" + string(rune('a'+i)) + "@example.org"
+			}
+			if _, _, err := st.CreateRSVP(context.Background(), e.ID, in); err != nil {
+				t.Fatalf("RSVP %q: %v", p, err)
+			}
+		}
 		b := newBrowser(t, app)
 		b.login(email, testPassword)
 		pages := []string{"/dashboard", "/groups/" + g.Slug + "/settings", "/groups/" + g.Slug + "/members", "/groups/" + g.Slug + "/tokens",
-			"/events/" + e.Slug + "/edit", "/events/" + e.Slug + "/cancel", "/events/" + e.Slug + "/preview", "/groups/" + g.Slug + "/events/new"}
+			"/events/" + e.Slug + "/edit", "/events/" + e.Slug + "/cancel", "/events/" + e.Slug + "/preview", "/groups/" + g.Slug + "/events/new",
+			"/events/" + e.Slug + "/attendees", "/events/" + e.Slug + "/attendees?q=" + url.QueryEscape(xssPayloads[0])}
 		for _, p := range pages {
 			resp, body := b.get(p)
 			if resp.StatusCode != 200 {
@@ -42,5 +55,40 @@ func TestXSSInertForOrganisers(t *testing.T) {
 			resp, body := b.get(p)
 			return resp.StatusCode, body
 		}, []string{"/events.atom", "/groups/" + g.Slug + "/events.atom"})
+		checkCSVInert(t, b, "/events/"+e.Slug+"/attendees.csv")
 	})
+}
+
+// formulaPayloads are cells a spreadsheet would run.
+var formulaPayloads = []string{`=HYPERLINK("https://evil.example","x")`, `+cmd|' /C calc'!A0`, `-2+3`, `@SUM(1+1)`, `=1+1`}
+
+func truncate(s string, n int) string {
+	if len([]rune(s)) > n {
+		return string([]rune(s)[:n])
+	}
+	return s
+}
+
+// checkCSVInert parses the attendee CSV and checks no cell is a formula.
+func checkCSVInert(t *testing.T, b *browser, path string) {
+	t.Helper()
+	resp, body := b.get(path)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("GET %s: %d, %q, %q", path, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV: %v", err)
+	}
+	if len(records) < len(xssPayloads)+len(formulaPayloads)+1 {
+		t.Fatalf("CSV has %d rows", len(records))
+	}
+	for _, rec := range records {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("CSV cell a spreadsheet would run: %q", cell)
+			}
+		}
+	}
 }
