@@ -33,15 +33,20 @@ func need(t *testing.T, what string, ok bool) {
 	t.Skipf("skipped: %s is missing", what)
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
+// freePorts returns n loopback ports that were free a moment ago, all held
+// at once so that they differ from each other.
+func freePorts(t *testing.T, n int) []int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var ports []int
+	for i := 0; i < n; i++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 // turnoutCmd runs the turnout binary with a subcommand and returns stdout.
@@ -142,6 +147,9 @@ func startNginx(t *testing.T, port int, upstreams []string) string {
 			return false
 		}
 		resp.Body.Close()
+		if resp.StatusCode == 200 && resp.Header.Get("Server") != "nginx" {
+			t.Fatalf("something other than nginx answers on %s", base)
+		}
 		return resp.StatusCode == 200
 	})
 	return base
@@ -171,12 +179,13 @@ func startCluster(t *testing.T, extraEnv ...string) *cluster {
 	out := turnoutCmd(t, env, c.password+"\n", "organiser", "add", "--email", c.email, "--name", "Scale Organiser", "--group", "scale", "--group-name", "Scale", "--password-stdin")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	c.token = lines[len(lines)-1]
-	nginxPort := freePort(t)
+	ports := freePorts(t, 3) // nginx, then the instances: chosen together so none collide
+	nginxPort := ports[0]
 	env = append(env, fmt.Sprintf("TURNOUT_BASE_URL=http://127.0.0.1:%d", nginxPort), "TURNOUT_TRUSTED_PROXIES=127.0.0.1")
 	env = append(env, extraEnv...)
 	var upstreams []string
 	for i := 0; i < 2; i++ {
-		p := proctest.Start(t, env...)
+		p := proctest.Start(t, append(env, fmt.Sprintf("TURNOUT_ADDR=127.0.0.1:%d", ports[1+i]))...)
 		c.instances = append(c.instances, p)
 		upstreams = append(upstreams, strings.TrimPrefix(p.Base, "http://"))
 	}

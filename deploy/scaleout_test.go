@@ -125,6 +125,7 @@ func (c *cluster) checkCapacity(t *testing.T, slug string, capacity int) {
 			defer mu.Unlock()
 			if err != nil {
 				failed++
+				t.Errorf("RSVP %d via %s: %v", i, bases[i%3], err)
 				return
 			}
 			defer resp.Body.Close()
@@ -137,6 +138,7 @@ func (c *cluster) checkCapacity(t *testing.T, slug string, capacity int) {
 				waitlisted++
 			default:
 				failed++
+				t.Errorf("RSVP %d via %s: status %d, %q", i, bases[i%3], resp.StatusCode, out.Status)
 			}
 		}(i)
 	}
