@@ -186,5 +186,9 @@ func checkConsistent(t *testing.T, st *store.Store, eventID int64, capacity int)
 	if rowsGoing != counted || counted > capacity {
 		t.Errorf("going: rows say %d, event says %d, capacity %d", rowsGoing, counted, capacity)
 	}
-	t.Logf("going %d of %d places", counted, capacity)
+	var rows int
+	if err := db.QueryRow(`SELECT count(*) FROM rsvps WHERE event_id = `+placeholder(st, 1), eventID).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("going %d of %d places; %d RSVP rows stored (requests cut by a kill may have committed unanswered)", counted, capacity, rows)
 }
