@@ -267,21 +267,22 @@ func (s *Store) upsertArticle(ctx context.Context, tx *gorm.DB, in turnout.Artic
 // appears in (site, its group, itself), inside the caller's transaction.
 //
 // The rule: every write that changes an event as the public sees it (create,
-// update, cancel, delete, a change of going_count, a change of its group's
-// name or contact email through bumpGroupFeeds) calls this in the same
+// update, cancel, delete, a change of its group's name or contact email
+// through bumpGroupFeeds) calls this in the same
 // transaction as the change. Cached feed bodies are keyed by these versions
 // on every instance (see internal/web/feed_show.go and docs/feeds.md); a
 // write that skips it leaves calendars showing the old event until the cache
-// entry falls out.
+// entry falls out. RSVPs do not call it: feeds show no attendance.
 func bumpFeedVersions(tx *gorm.DB, e *turnout.Event, t time.Time) error {
-	for _, scope := range turnout.FeedScopes(e) {
-		err := tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES (?, 1, ?)
-			ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, scope, t).Error
-		if err != nil {
-			return err
-		}
+	scopes := turnout.FeedScopes(e)
+	rows := make([]string, len(scopes))
+	args := make([]any, 0, 2*len(scopes))
+	for i, scope := range scopes {
+		rows[i] = "(?, 1, ?)"
+		args = append(args, scope, t)
 	}
-	return nil
+	return tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES `+strings.Join(rows, ", ")+`
+		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, args...).Error
 }
 
 // CancelEvent calls an event off: it stays listed with its reason, and the

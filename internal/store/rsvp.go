@@ -135,11 +135,6 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 			}
 			return err
 		}
-		if r.Status == turnout.RSVPGoing {
-			if err := bumpFeedVersions(tx, e, t); err != nil {
-				return err
-			}
-		}
 		return s.fillPosition(tx, r)
 	})
 	if err != nil {
@@ -242,21 +237,18 @@ func (s *Store) CancelRSVP(ctx context.Context, token string) error {
 				return err
 			}
 		}
-		return s.settle(ctx, tx, e, r.Status == turnout.RSVPGoing, t)
+		return s.settle(ctx, tx, e, t)
 	})
 }
 
-// settle promotes the waitlist into any free places and bumps the feed
-// versions if the going count moved in this transaction (moved: before the
-// promotion), even if it ends where it began.
-func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, moved bool, t time.Time) error {
+// settle promotes the waitlist into any free places. Feed versions do not
+// move: feeds show no counts, and leaving them alone keeps RSVPs to different
+// events from queueing on the site-wide version row.
+func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, t time.Time) error {
 	n, err := PromoteWaitlist(ctx, tx, e.ID, t)
 	if err != nil {
 		return err
 	}
 	e.GoingCount += n
-	if moved || n > 0 {
-		return bumpFeedVersions(tx, e, t)
-	}
 	return nil
 }

@@ -29,19 +29,6 @@ func RawRSVPForTest(t *testing.T, s *Store, id int64) *turnout.RSVP {
 	return &r
 }
 
-// FeedVersionForTest reads the feed version of a scope (0 when never bumped).
-func FeedVersionForTest(t *testing.T, s *Store, scope string) int64 {
-	t.Helper()
-	var v []int64
-	if err := s.db.Raw("SELECT version FROM feed_versions WHERE scope = ?", scope).Scan(&v).Error; err != nil {
-		t.Fatal(err)
-	}
-	if len(v) == 0 {
-		return 0
-	}
-	return v[0]
-}
-
 // SetCapacityForTest changes an event's capacity the way UpdateEvent should:
 // in one transaction with PromoteWaitlist and the feed-version bump.
 func SetCapacityForTest(t *testing.T, s *Store, eventID int64, capacity *int) int {

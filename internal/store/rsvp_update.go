@@ -48,7 +48,6 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 		if u.Name != nil {
 			r.Name = *u.Name
 		}
-		before := e.GoingCount
 		requeue, err := applyStatus(tx, e, r, status, guests)
 		if err != nil {
 			return err
@@ -57,7 +56,7 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 		if err := saveRSVP(tx, r, requeue); err != nil {
 			return err
 		}
-		if err := s.settle(ctx, tx, e, e.GoingCount != before, t); err != nil {
+		if err := s.settle(ctx, tx, e, t); err != nil {
 			return err
 		}
 		if err := tx.Take(r, r.ID).Error; err != nil {
