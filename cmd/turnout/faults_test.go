@@ -89,3 +89,20 @@ func TestStartWithUnreachableSQLite(t *testing.T) {
 		t.Fatalf("run returned %v", err)
 	}
 }
+
+// TestDatabaseMaxConns checks that TURNOUT_DATABASE_MAX_CONNS bounds the
+// pool, as /metrics reports it.
+func TestDatabaseMaxConns(t *testing.T) {
+	for _, target := range storetest.Targets(t) {
+		t.Run(target.Name, func(t *testing.T) {
+			base, stop := startServer(t, env("TURNOUT_ADDR", "127.0.0.1:0", "TURNOUT_DATABASE_URL", target.URL, "TURNOUT_DATABASE_MAX_CONNS", "3"))
+			_, body := get(t, base+"/metrics")
+			if !strings.Contains(body, "\nturnout_db_max_open_connections 3\n") {
+				t.Errorf("pool not bounded to 3:\n%s", body)
+			}
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

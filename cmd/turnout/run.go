@@ -36,6 +36,7 @@ Environment:
   TURNOUT_PURGE_INTERVAL    how often serve erases expired RSVP personal data (default 1h, 0 = off)
   TURNOUT_LOG_FORMAT        text or json (default text)
   TURNOUT_DATABASE_WAIT     how long serve retries an unreachable database at start (default 30s)
+  TURNOUT_DATABASE_MAX_CONNS  database connections one instance may open (default 24 on Postgres, 8 on SQLite)
   TURNOUT_SHUTDOWN_TIMEOUT  how long requests in flight may finish after SIGTERM (default 15s)
   TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)

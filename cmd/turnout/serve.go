@@ -33,6 +33,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer st.Close()
+	st.SetMaxConns(cfg.DatabaseMaxConns)
 	n, err := st.Migrate(ctx)
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ type Config struct {
 	ShutdownGrace     time.Duration // TURNOUT_SHUTDOWN_TIMEOUT
 	PurgeInterval     time.Duration // TURNOUT_PURGE_INTERVAL
 	DatabaseWait      time.Duration // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
+	DatabaseMaxConns  int           // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
 	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
 }
 
@@ -100,6 +101,7 @@ func Load(getenv func(string) string) (Config, error) {
 	intVar("TURNOUT_RETENTION_DAYS", 30, 1, &c.RetentionDays)
 	intVar("TURNOUT_RSVP_RATE_LIMIT", 120, 0, &c.RSVPRateLimit)
 	intVar("TURNOUT_BODY_LIMIT", 1<<20, 1024, &c.BodyLimit)
+	intVar("TURNOUT_DATABASE_MAX_CONNS", 0, 0, &c.DatabaseMaxConns)
 	boolVar("TURNOUT_OPEN_SIGNUP", true, &c.OpenSignup)
 	boolVar("TURNOUT_ALLOW_PRIVATE_FETCH", false, &c.AllowPrivateFetch)
 	durVar("TURNOUT_FEED_MAX_AGE", 300*time.Second, &c.FeedMaxAge)

@@ -162,6 +162,18 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
 
+// SetMaxConns bounds the connections the store may open (and keep idle) to
+// n, for deployments where several instances share a Postgres whose
+// max_connections is the limit. n <= 0 keeps the default.
+func (s *Store) SetMaxConns(n int) {
+	if n <= 0 {
+		return
+	}
+	sqlDB := s.SQLDB()
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
+}
+
 // SQLDB returns the connection pool under the store, for pool statistics
 // (/metrics) and for test tooling that reads tables directly.
 func (s *Store) SQLDB() *sql.DB {
