@@ -87,6 +87,10 @@ const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.vio
 func (tb *tab) axeSerious(page string) []axeViolation {
 	tb.t.Helper()
 	js := loadAxe(tb.t)
+	if tb.noJS {
+		tb.t.Logf("%s: axe-core skipped: it needs JavaScript, which this tab has off", page)
+		return nil
+	}
 	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
 		tb.fatalf("%s: inject axe-core: %v", page, err)
 	}

@@ -61,12 +61,16 @@ func startInstance(t *testing.T) *instance {
 	return &instance{origin: origin, store: st}
 }
 
+// organiserPassword is the web login password of seeded organisers, whose
+// email is the group's slug at example.org.
+const organiserPassword = "candles and banners at six"
+
 // seedGroup creates an organiser and a group through the store.
 func (in *instance) seedGroup(t *testing.T, slug string) *turnout.Group {
 	t.Helper()
 	ctx := context.Background()
 	_, err := in.store.AddOrganiser(ctx, turnout.OrganiserInput{Email: slug + "@example.org", Name: "Organiser of " + slug,
-		GroupSlug: slug, GroupName: "Riverside Solidarity Network", Timezone: "Europe/London"})
+		GroupSlug: slug, GroupName: "Riverside Solidarity Network", Timezone: "Europe/London", Password: organiserPassword})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,16 +2,17 @@ package browsertest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -27,27 +28,29 @@ type tab struct {
 	root   context.Context // the tab's context, without deadline
 	ctx    context.Context // the same with the test's deadline
 	origin string          // scheme://host:port of the instance
+	noJS   bool            // page scripts are off
 
-	mu       sync.Mutex // guards requests and shots; never held across a browser call
+	mu       sync.Mutex // guards requests; never held across a browser call
 	requests []string   // every URL the tab requested, in order
-	shots    int
 
 	saveMu sync.Mutex
 	saved  string // where the failure artefacts went, once saved
 }
 
-// tabOption configures a new tab.
-type tabOption func(ctx context.Context, t *chromedp.Target) error
+// tabOption configures a new tab before its first page.
+type tabOption func(tb *tab) error
 
 // phone emulates a 390x844 phone screen.
-func phone(ctx context.Context, t *chromedp.Target) error {
-	_, err := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait)(ctx, t)
-	return err
+func phone(tb *tab) error {
+	return chromedp.Do(tb.root, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
 }
 
 // noScript turns JavaScript off in the page, as a careful supporter would.
-func noScript(ctx context.Context, t *chromedp.Target) error {
-	_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+// axe-core cannot run in such a tab; the journeys check the same pages with
+// JavaScript on.
+func noScript(tb *tab) error {
+	tb.noJS = true
+	_, err := chromedp.Call(tb.root, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 	return err
 }
 
@@ -72,7 +75,7 @@ func newTab(t *testing.T, origin string, opts ...tabOption) *tab {
 		t.Fatalf("listen to the tab's requests: %v", err)
 	}
 	for _, o := range opts {
-		if err := chromedp.Do(root, chromedp.Func(o)); err != nil {
+		if err := o(tb); err != nil {
 			t.Fatalf("set up the tab: %v", err)
 		}
 	}
@@ -212,17 +215,55 @@ func (tb *tab) text(sel string) string {
 }
 
 // see waits until sel is visible and fails unless its text holds every want.
+// It ignores case, which CSS may change (text-transform).
 func (tb *tab) see(sel string, want ...string) {
 	tb.t.Helper()
 	got := tb.text(sel)
 	for _, w := range want {
-		if !strings.Contains(got, w) {
+		if !strings.Contains(strings.ToLower(got), strings.ToLower(w)) {
 			tb.fatalf("%s says %q; want it to contain %q", sel, got, w)
 		}
 	}
 }
 
-// shot keeps a screenshot of the page in $TURNOUT_BROWSER_SHOTS, when set.
+// fill empties the field sel and types value into it, key by key.
+func (tb *tab) fill(sel, value string) {
+	tb.t.Helper()
+	q, _ := json.Marshal(sel)
+	tb.do("fill "+sel, chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+string(q)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// set sets the value of the field sel (a select, a date-time field).
+func (tb *tab) set(sel, value string) {
+	tb.t.Helper()
+	tb.do("set "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
+// attr returns the attribute name of sel.
+func (tb *tab) attr(sel, name string) string {
+	tb.t.Helper()
+	attrs, err := chromedp.Run(tb.ctx, chromedp.Attributes(chromedp.CSS(sel)))
+	if err != nil {
+		tb.fatalf("attributes of %s: %v", sel, err)
+	}
+	return attrs[name]
+}
+
+// wantPath fails the test unless the page shown is path (with its query).
+func (tb *tab) wantPath(path string) {
+	tb.t.Helper()
+	if got := tb.path(); got != path {
+		tb.fatalf("on %s, want %s", got, path)
+	}
+}
+
+// shotCount numbers the screenshots of a run, across tabs.
+var shotCount atomic.Int64
+
+// shot keeps a screenshot of the page in $TURNOUT_BROWSER_SHOTS, when set,
+// named after the test and the page (manage tokens left out).
 func (tb *tab) shot() {
 	dir := shotsDir()
 	if dir == "" {
@@ -234,11 +275,11 @@ func (tb *tab) shot() {
 		tb.t.Logf("screenshot: %v", err)
 		return
 	}
-	tb.mu.Lock()
-	tb.shots++
-	n := tb.shots
-	tb.mu.Unlock()
-	name := fmt.Sprintf("%s-%02d-%s.png", sanitize(tb.t.Name()), n, sanitize(strings.Trim(tb.path(), "/")))
+	page := strings.Trim(tb.path(), "/")
+	if strings.HasPrefix(page, "rsvp/") {
+		page = "rsvp-manage"
+	}
+	name := fmt.Sprintf("%s-%03d-%s.png", sanitize(tb.t.Name()), shotCount.Add(1), sanitize(page))
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(dir, name), png, 0o644)
 	}
