@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -239,6 +240,31 @@ func (tb *tab) fill(sel, value string) {
 func (tb *tab) set(sel, value string) {
 	tb.t.Helper()
 	tb.do("set "+sel, chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
+// wantFieldError fails unless the field sel is marked invalid and described
+// by the visible error message errID.
+func (tb *tab) wantFieldError(sel, errID string) {
+	tb.t.Helper()
+	if got := tb.attr(sel, "aria-invalid"); got != "true" {
+		tb.fatalf("%s has aria-invalid=%q after an error, want true", sel, got)
+	}
+	if got := strings.Fields(tb.attr(sel, "aria-describedby")); !slices.Contains(got, errID) {
+		tb.fatalf("%s has aria-describedby=%q, want it to name %s", sel, got, errID)
+	}
+	if msg := tb.text("#" + errID); strings.TrimSpace(msg) == "" {
+		tb.fatalf("the error message #%s is empty", errID)
+	}
+}
+
+// value returns the current value of the field sel.
+func (tb *tab) value(sel string) string {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		tb.fatalf("value of %s: %v", sel, err)
+	}
+	return v
 }
 
 // attr returns the attribute name of sel.
