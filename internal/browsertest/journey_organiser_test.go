@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // The articles the organiser links to the event.
@@ -87,7 +90,8 @@ func TestOrganiserJourney(t *testing.T) {
 	later := start.Add(time.Hour)
 	tb.set("#starts_at", later.Format("2006-01-02T15:04"))
 	tb.set("#ends_at", later.Add(2*time.Hour).Format("2006-01-02T15:04"))
-	tb.click(`form[aria-label="Event details"] .actions button[type=submit]`, 200)
+	// Saved with the Enter key (a phone's Go key) in the title field.
+	tb.enter("#title", 200)
 	tb.see(".flash", "Changes saved")
 	tb.open("/events/"+slug, 200)
 	tb.see("dl.facts", later.Format("Monday 2 January 2006, 15:04")+"–"+later.Add(2*time.Hour).Format("15:04"))
@@ -108,6 +112,15 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.see(`ul.events li:has(a[href="/events/`+slug+`"])`, "Cancelled")
 }
 
+// enter presses Enter in the field sel, which submits its form, and waits
+// for the new page.
+func (tb *tab) enter(sel string, status int64) {
+	tb.t.Helper()
+	tb.do("focus "+sel, chromedp.Focus(chromedp.CSS(sel)))
+	resp, err := chromedp.RunResponse(tb.ctx, chromedp.KeyEvent(kb.Enter))
+	tb.loaded("press Enter in "+sel, resp, err, status)
+}
+
 // linkArticle fills the event form's article row i (the blank one).
 func (tb *tab) linkArticle(i int) {
 	tb.t.Helper()
@@ -116,4 +129,15 @@ func (tb *tab) linkArticle(i int) {
 	tb.fill(row+"url", a.url)
 	tb.fill(row+"title", a.title)
 	tb.fill(row+"source", a.source)
+}
+
+// login signs in through the login page and expects the dashboard.
+func (tb *tab) login(email, password string) {
+	tb.t.Helper()
+	tb.open("/login", 200)
+	tb.checkA11y("Login")
+	tb.fill("#email", email)
+	tb.fill("#password", password)
+	tb.click(`form[action="/login"] button[type=submit]`, 200)
+	tb.wantPath("/dashboard")
 }
