@@ -17,8 +17,9 @@ var harbourArticles = [2]struct{ url, title, source string }{
 
 // TestOrganiserJourney is journey 1: sign up (which creates the group),
 // create an event with two linked articles, publish it, find it on the home
-// page, move it, and cancel it with a reason, on a phone. It checks the sign-up,
-// dashboard, event form and cancel pages with axe-core on the way.
+// page, move it, cancel it with a reason, log out and back in, on a phone. It
+// checks the sign-up, dashboard, event form, cancel and login pages with
+// axe-core on the way.
 func TestOrganiserJourney(t *testing.T) {
 	in := startInstance(t)
 	tb := newTab(t, in.origin, phone)
@@ -110,6 +111,13 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.see(".banner-cancelled", "Cancelled", reason)
 	tb.open("/", 200)
 	tb.see(`ul.events li:has(a[href="/events/`+slug+`"])`, "Cancelled")
+
+	// Log out, and back in: the dashboard lists the cancelled event.
+	tb.click(`header form[action="/logout"] button[type=submit]`, 200)
+	tb.wantPath("/")
+	tb.see(".flash", "logged out")
+	tb.login("amina@example.org", "a long enough passphrase")
+	tb.see(`main table`, "March for the harbour workers")
 }
 
 // enter presses Enter in the field sel, which submits its form, and waits
