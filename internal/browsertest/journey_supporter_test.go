@@ -1,6 +1,7 @@
 package browsertest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,49 @@ func supporterJourney(t *testing.T, opts ...tabOption) {
 	tb.see("dl.facts .counts", "0 people")
 	tb.checkA11y("Event")
 
+	// A supporter whose browser does not check required fields sends the
+	// form without a name: the error comes back next to the field.
+	tb.do("turn off the browser's own form checks", chromedp.Evaluate[chromedp.Void](`document.querySelector("section.rsvp form").noValidate = true`))
+	tb.click(`section.rsvp form button[type=submit]`, 422)
+	tb.wantFieldError("#rsvp-name", "rsvp-name-error")
+	tb.checkA11y("Event with an RSVP error")
+
+	manage := tb.rsvp("Sunflower", "going")
+	tb.see("main h1", "You're going")
+	tb.checkA11y("RSVP confirmation")
+
+	tb.click(".manage-link a", 200)
+	tb.wantPath(manage)
+	tb.see("#rsvp-status", "You're going.")
+	tb.checkA11y("Manage RSVP")
+	tb.set("#rsvp-guests", "1")
+	tb.click(`section.rsvp form button[type=submit]`, 200)
+	tb.wantPath(manage + "?saved=1")
+	tb.see("#rsvp-status", "You're going with 1 guest.")
+	tb.open(eventPath, 200)
+	tb.see("dl.facts .counts", "2 people")
+
+	tb.open(manage, 200)
+	tb.click(`form[action="`+manage+`/cancel"] button[type=submit]`, 200)
+	tb.see("main", "cancelled")
+	tb.open(eventPath, 200)
+	tb.see("dl.facts .counts", "0 people")
+	tb.open(manage, 404)
+}
+
+// rsvp answers the RSVP form of the event page shown with a name and no
+// email, and returns the path of the manage link the confirmation gives.
+func (tb *tab) rsvp(name, status string) string {
+	tb.t.Helper()
+	tb.fill("#rsvp-name", name)
+	tb.do("choose "+status, chromedp.Click(chromedp.CSS(`section.rsvp input[name=status][value=`+status+`]`), chromedp.NodeVisible))
+	tb.click(`section.rsvp form button[type=submit]`, 200)
+	href := tb.attr(".manage-link a", "href")
+	path, ok := strings.CutPrefix(href, tb.origin)
+	if !ok || !strings.HasPrefix(path, "/rsvp/") || len(path) < len("/rsvp/")+32 {
+		tb.fatalf("the confirmation's manage link is %q, want %s/rsvp/TOKEN", href, tb.origin)
+	}
+	return path
 }
 
 // count returns how many elements match sel.
