@@ -56,12 +56,20 @@ func supporterJourney(t *testing.T, opts ...tabOption) {
 	}
 	tb.see("dl.facts .counts", "0 people")
 	tb.checkA11y("Event")
+	if tb.count(`main a[href="#rsvp-heading"]`) != 1 || tb.count("section.rsvp #rsvp-heading") != 1 {
+		tb.fatalf("the event page has no link from its top to the RSVP form")
+	}
 
 	// A supporter whose browser does not check required fields sends the
 	// form without a name: the error comes back next to the field.
 	tb.do("turn off the browser's own form checks", chromedp.Evaluate[chromedp.Void](`document.querySelector("section.rsvp form").noValidate = true`))
 	tb.click(`section.rsvp form button[type=submit]`, 422)
 	tb.wantFieldError("#rsvp-name", "rsvp-name-error")
+	// The page comes back at its top; the focus, and the view, go to the
+	// message above the form.
+	if f := tb.focus(); !strings.Contains(f.Class, "error") || !f.Shown {
+		tb.fatalf("after the error the focus is on %+v, want the error message, in view", f)
+	}
 	tb.checkA11y("Event with an RSVP error")
 
 	manage := tb.rsvp("Sunflower", "going")

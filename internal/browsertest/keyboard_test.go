@@ -65,6 +65,12 @@ func TestKeyboardFocus(t *testing.T) {
 func (tb *tab) tab() focused {
 	tb.t.Helper()
 	tb.do("press Tab", chromedp.KeyEvent(kb.Tab))
+	return tb.focus()
+}
+
+// focus describes the element that has the focus.
+func (tb *tab) focus() focused {
+	tb.t.Helper()
 	f, err := chromedp.Run(tb.ctx, chromedp.Evaluate[focused](focusedJS))
 	if err != nil {
 		tb.fatalf("read the focus: %v", err)
