@@ -97,10 +97,15 @@ func newTab(t *testing.T, origin string, opts ...tabOption) *tab {
 func (tb *tab) checkOrigins() {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
+	foreign := 0
 	for _, raw := range tb.requests {
 		if !sameOrigin(raw, tb.origin) {
+			foreign++
 			tb.t.Errorf("the page requested %s, outside the instance's origin %s", raw, tb.origin)
 		}
+	}
+	if foreign == 0 {
+		tb.t.Logf("%d requests, all to %s", len(tb.requests), tb.origin)
 	}
 }
 
