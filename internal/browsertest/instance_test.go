@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -50,6 +51,13 @@ func startInstance(t *testing.T) *instance {
 	}
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
+	// The socket is bound, so this waits in its backlog until the server
+	// serves; a shutdown before that would leave Listener running.
+	resp, err := http.Get(origin + "/healthz")
+	if err != nil {
+		t.Fatalf("the server does not answer: %v", err)
+	}
+	resp.Body.Close()
 	t.Cleanup(func() {
 		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
 			t.Errorf("shutdown: %v", err)
