@@ -62,7 +62,6 @@ func (s *Store) createAccount(tx *gorm.DB, acct *turnout.Account, in turnout.Sig
 	return err
 }
 
-
 var (
 	dummyHashOnce sync.Once
 	dummyHash     string
