@@ -23,6 +23,9 @@ func securityRoutes(slug string) [][2]string {
 		{"GET", "/static/app.css"}, {"GET", "/static/favicon.svg"}, {"GET", "/healthz"}, {"GET", "/readyz"},
 		{"POST", "/api/v1/events"}, {"GET", "/events.ics"}, {"GET", "/events.atom"}, {"GET", "/events/" + slug + ".ics"},
 		{"GET", "/groups/headers/events.ics"}, {"GET", "/metrics"},
+		{"GET", "/login"}, {"GET", "/signup"}, {"POST", "/login"}, {"GET", "/dashboard"}, {"GET", "/rsvp/bogus"},
+		{"GET", "/events/" + slug + "/attendees"}, {"GET", "/events/" + slug + "/attendees.csv"}, {"POST", "/events/" + slug + "/rsvp"},
+		{"GET", "/api/v1/rsvps/bogus"}, {"GET", "/articles/1"},
 	}
 }
 
