@@ -53,6 +53,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
+	defer startPprof(cfg, log)()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
