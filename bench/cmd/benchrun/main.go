@@ -42,6 +42,8 @@ type options struct {
 	out        string
 	workDir    string
 	onlyScenes map[string]bool
+	pprof      bool // take a CPU profile of the server during each of its loads
+	genOnly    bool // fill the database at the first scale and stop
 }
 
 func main() {
@@ -65,10 +67,12 @@ func parseOptions(args []string) (options, error) {
 	out := fs.String("out", "", "also write the report to this file")
 	work := fs.String("workdir", "", "directory for binaries, logs and data (default: a new temporary directory, kept)")
 	only := fs.String("only", "", "comma-separated scenarios to run (default all): a,b,c,d,e,f")
+	pprof := fs.Bool("pprof", false, "serve pprof (TURNOUT_PPROF_ADDR) and save a CPU profile of each server load in the work directory")
+	genOnly := fs.Bool("generate", false, "only reset, migrate and fill the database at the (first) scale, then exit")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
-	o := options{smoke: *smoke, db: *db, out: *out, workDir: *work, pgConns: *pgConns,
+	o := options{smoke: *smoke, pprof: *pprof, genOnly: *genOnly, db: *db, out: *out, workDir: *work, pgConns: *pgConns,
 		load: load{threads: *threads, conns: *conns, duration: *dur}}
 	o.pgURL = os.Getenv("TURNOUT_BENCH_DATABASE_URL")
 	if o.pgURL == "" {
@@ -116,6 +120,9 @@ func run(ctx context.Context, args []string) error {
 	rep := &report{opts: o, started: time.Now(), machine: describeMachine()}
 	for _, s := range o.scales {
 		sr, err := runScale(ctx, o, bins, s)
+		if errors.Is(err, errGenerated) {
+			return nil
+		}
 		if sr != nil {
 			rep.scales = append(rep.scales, sr)
 		}

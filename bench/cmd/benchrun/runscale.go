@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +39,7 @@ type scaleRun struct {
 	overbooked bool
 	explain    string
 	loadavg    string
+	pprofAddr  string // where the server under test serves pprof, if asked
 }
 
 func (sr *scaleRun) set(m *measured) { sr.results[m.key] = m }
@@ -51,7 +55,10 @@ func runScale(ctx context.Context, o options, bins binaries, s gen.Scale) (*scal
 	if err := prepare(ctx, bins, sr); err != nil {
 		return nil, err
 	}
-	logf("[%s] generated in %s", s.Name, sr.gen.Elapsed.Round(time.Millisecond))
+	logf("[%s] generated in %s: %v", s.Name, sr.gen.Elapsed.Round(time.Millisecond), sr.gen.Rows)
+	if o.genOnly {
+		return nil, errGenerated
+	}
 	feed, err := measureServer(ctx, o, bins, sr)
 	if err != nil {
 		return sr, err
@@ -65,6 +72,9 @@ func runScale(ctx context.Context, o options, bins binaries, s gen.Scale) (*scal
 	}
 	return sr, nil
 }
+
+// errGenerated stops the run after -generate.
+var errGenerated = errors.New("generated")
 
 // prepare empties the database, migrates it with the server binary and fills it.
 func prepare(ctx context.Context, bins binaries, sr *scaleRun) error {
@@ -93,6 +103,12 @@ func measureServer(ctx context.Context, o options, bins binaries, sr *scaleRun) 
 		return probe{}, err
 	}
 	env := []string{"TURNOUT_ADDR=" + addr, "TURNOUT_DATABASE_URL=" + sr.dbURL, "TURNOUT_RSVP_RATE_LIMIT=0", "TURNOUT_LOG_FORMAT=json"}
+	if o.pprof {
+		if sr.pprofAddr, err = freeAddr(); err != nil {
+			return probe{}, err
+		}
+		env = append(env, "TURNOUT_PPROF_ADDR="+sr.pprofAddr)
+	}
 	srv, err := startProcess(ctx, "turnout", bins.turnout, []string{"serve"}, env, filepath.Join(o.workDir, "turnout-"+sr.scale.Name+".log"))
 	if err != nil {
 		return probe{}, err
@@ -139,7 +155,18 @@ func (sr *scaleRun) load(ctx context.Context, o options, srv *process, m *measur
 		sr.cumulative = true
 	}
 	logf("[%s] %s: wrk -t%d -c%d -d%s", sr.scale.Name, m.label, o.load.threads, o.load.conns, o.load.duration)
+	var profiled chan struct{}
+	if sr.pprofAddr != "" && srv != nil && srv.name == "turnout" {
+		profiled = make(chan struct{})
+		go func() {
+			defer close(profiled)
+			sr.profile(ctx, o, m.key)
+		}()
+	}
 	res, err := runWrk(ctx, o.workDir, sr.scale.Name+"-"+m.key, url, script, o.load)
+	if profiled != nil {
+		<-profiled
+	}
 	if err != nil {
 		m.note, m.broken = "broken: "+err.Error(), true
 		return nil
@@ -155,6 +182,28 @@ func (sr *scaleRun) load(ctx context.Context, o options, srv *process, m *measur
 		m.note, m.broken = "broken: no request completed", true
 	}
 	return nil
+}
+
+// profile saves a CPU profile of the server over most of a load.
+func (sr *scaleRun) profile(ctx context.Context, o options, key string) {
+	secs := max(1, int(o.load.duration/time.Second)-1)
+	u := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", sr.pprofAddr, secs)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		logf("pprof %s: %v", key, err)
+		return
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode == http.StatusOK {
+		path := filepath.Join(o.workDir, "cpu-"+sr.scale.Name+"-"+key+".pprof")
+		_ = os.WriteFile(path, b, 0o644)
+		logf("CPU profile of %s: go tool pprof -top %s", key, path)
+	}
 }
 
 // measureRSVPs runs scenario f on Postgres, then checks capacities in SQL.
