@@ -46,6 +46,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		SkipDefaultTransaction: true,
 		PrepareStmt:            false,
 		TranslateError:         true,
+		DisableAutomaticPing:   true, // openStore pings with retries
 	}
 	var dialector gorm.Dialector
 	if dialect == Postgres {

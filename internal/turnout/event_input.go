@@ -132,6 +132,7 @@ func (in EventInput) Apply(e *Event, create bool, defaultTZ string) (material bo
 }
 
 func (in EventInput) applyTimes(e *Event, create bool, defaultTZ string, fe FieldErrors) {
+	oldLoc := e.Location()
 	if in.Timezone != nil {
 		e.Timezone = strings.TrimSpace(*in.Timezone)
 	}
@@ -147,11 +148,11 @@ func (in EventInput) applyTimes(e *Event, create bool, defaultTZ string, fe Fiel
 	startStr, endStr := in.StartsAt, in.EndsAt
 	if !create && in.Timezone != nil {
 		if startStr == nil {
-			s := e.StartsAt.In(e.Location()).Format(LocalLayout)
+			s := e.StartsAt.In(oldLoc).Format(LocalLayout)
 			startStr = &s
 		}
 		if endStr == nil {
-			s := e.EndsAt.In(e.Location()).Format(LocalLayout)
+			s := e.EndsAt.In(oldLoc).Format(LocalLayout)
 			endStr = &s
 		}
 	}

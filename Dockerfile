@@ -1,0 +1,20 @@
+# Build a static Turnout binary (pure-Go SQLite, no cgo) and run it as a non-root user.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/turnout ./cmd/turnout && mkdir -p /out/data
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/turnout /usr/local/bin/turnout
+# /data holds the SQLite file when no Postgres URL is given; nonroot owns it.
+COPY --from=build --chown=65532:65532 /out/data /data
+WORKDIR /data
+ENV TURNOUT_ADDR=:3000 \
+    TURNOUT_DATABASE_URL=sqlite:/data/turnout.db \
+    TURNOUT_LOG_FORMAT=json
+EXPOSE 3000
+USER nonroot:nonroot
+ENTRYPOINT ["/usr/local/bin/turnout"]
+CMD ["serve"]
