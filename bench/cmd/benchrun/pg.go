@@ -141,11 +141,16 @@ func pgbenchResult(summary, logDir string) (wrkResult, error) {
 		P50US: pct(0.50), P90US: pct(0.90), P99US: pct(0.99), MaxUS: lat[len(lat)-1]}, nil
 }
 
-// psql runs one statement through psql and returns its output.
-func psql(ctx context.Context, dbURL, sql string) (string, error) {
+// psql runs statements through psql, one -c each (so each one's output is
+// shown), in one session, and returns the output.
+func psql(ctx context.Context, dbURL string, stmts ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-P", "pager=off", dbURL, "-c", sql)
+	args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-P", "pager=off", dbURL}
+	for _, s := range stmts {
+		args = append(args, "-c", s)
+	}
+	cmd := exec.CommandContext(ctx, "psql", args...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("psql: %v: %s", err, strings.TrimSpace(string(out)))

@@ -68,7 +68,7 @@ func runScale(ctx context.Context, o options, bins binaries, s gen.Scale) (*scal
 	}
 	if o.db == "postgres" && s.Name == o.scales[len(o.scales)-1].Name {
 		logf("[%s] EXPLAIN ANALYZE of the hot queries", s.Name)
-		sr.explain = explainAll(ctx, sr.dbURL, hotQueries(time.Now()))
+		sr.explain = explainAll(ctx, sr.dbURL, hotQueries(time.Now(), s))
 	}
 	return sr, nil
 }
