@@ -2,6 +2,7 @@ package gen_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -45,12 +46,14 @@ func TestGenerate(t *testing.T) {
 			if hot.Capacity == nil || hot.GoingCount == 0 || hot.GoingCount > *hot.Capacity {
 				t.Errorf("hot event: going %d of capacity %v", hot.GoingCount, hot.Capacity)
 			}
-			target, err := st.FindEventBySlug(ctx, gen.RSVPEventPrefix+"001")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if target.GoingCount != 0 || target.Capacity == nil || *target.Capacity != gen.Smoke.RSVPCapacity {
-				t.Errorf("RSVP target: going %d, capacity %v", target.GoingCount, target.Capacity)
+			for i := 1; i <= gen.Smoke.RSVPEvents; i++ {
+				target, err := st.FindEventBySlug(ctx, fmt.Sprintf("%s%03d", gen.RSVPEventPrefix, i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if open, why := target.RSVPOpen(now); !open || target.GoingCount != 0 || target.Capacity == nil || *target.Capacity != gen.Smoke.RSVPCapacity {
+					t.Errorf("RSVP target %s: open %v (%s), going %d, capacity %v", target.Slug, open, why, target.GoingCount, target.Capacity)
+				}
 			}
 
 			events, more, err := st.FindEvents(ctx, turnout.EventFilter{EndsAfter: now, Limit: 500})

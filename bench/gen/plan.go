@@ -41,7 +41,7 @@ type Scale struct {
 
 // Scales known by name.
 var (
-	Smoke = Scale{Name: "smoke", Events: 120, RSVPs: 600, EventsPerGroup: 40, FeedEvents: 20, RSVPEvents: 5, RSVPCapacity: 30, Articles: 10}
+	Smoke = Scale{Name: "smoke", Events: 120, RSVPs: 600, EventsPerGroup: 40, FeedEvents: 20, RSVPEvents: 10, RSVPCapacity: 30, Articles: 10}
 	Small = Scale{Name: "1k", Events: 1000, RSVPs: 10000, EventsPerGroup: 200, FeedEvents: 200, RSVPEvents: 20, RSVPCapacity: 100, Articles: 50}
 	Large = Scale{Name: "100k", Events: 100000, RSVPs: 1000000, EventsPerGroup: 200, FeedEvents: 200, RSVPEvents: 20, RSVPCapacity: 100, Articles: 500}
 )
@@ -163,7 +163,10 @@ func (p *plan) start(i int) time.Time {
 }
 
 func (p *plan) status(i int) string {
-	if i < p.FeedEvents+p.RSVPEvents {
+	if p.isRSVPTarget(i) {
+		return "published"
+	}
+	if i < p.FeedEvents {
 		if i > 0 && i%25 == 7 {
 			return "cancelled"
 		}
