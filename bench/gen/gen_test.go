@@ -51,7 +51,7 @@ func TestGenerate(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if open, why := target.RSVPOpen(now); !open || target.GoingCount != 0 || target.Capacity == nil || *target.Capacity != gen.Smoke.RSVPCapacity {
+				if open, why := target.RSVPOpen(now); !open || target.GoingCount != 0 || target.Capacity == nil || *target.Capacity != gen.Smoke.RSVPTargetCapacity(i) {
 					t.Errorf("RSVP target %s: open %v (%s), going %d, capacity %v", target.Slug, open, why, target.GoingCount, target.Capacity)
 				}
 			}

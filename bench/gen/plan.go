@@ -25,6 +25,9 @@ const (
 	RSVPGroup = "bench-rsvp"
 	// RSVPEventPrefix starts the slugs of the RSVP scenario's events: bench-rsvp-001 ...
 	RSVPEventPrefix = "bench-rsvp-"
+	// LargeFactor sizes the even-numbered RSVP events, which stay open during a
+	// load, so that most RSVPs take the "going" path rather than the waitlist.
+	LargeFactor = 50
 )
 
 // Scale says how much data to generate.
@@ -35,7 +38,7 @@ type Scale struct {
 	EventsPerGroup int    // events of each ordinary group
 	FeedEvents     int    // events of FeedGroup
 	RSVPEvents     int    // events of RSVPGroup: upcoming, empty, with capacity
-	RSVPCapacity   int    // capacity of each RSVPGroup event
+	RSVPCapacity   int    // capacity of the odd-numbered RSVPGroup events, which fill up; the even ones hold LargeFactor times more
 	Articles       int    // articles shared by events
 }
 
@@ -187,13 +190,22 @@ func (p *plan) hasCapacity(i int) bool { return p.isRSVPTarget(i) || i == 0 || i
 func (p *plan) capacity(i int) any {
 	switch {
 	case p.isRSVPTarget(i):
-		return p.RSVPCapacity
+		return p.RSVPTargetCapacity(i - p.FeedEvents + 1)
 	case !p.hasCapacity(i):
 		return nil
 	case p.waitlist[i]:
 		return max(p.going[i], 1) // full: that is why people wait
 	}
 	return p.going[i] + 20
+}
+
+// RSVPTargetCapacity is the capacity of RSVP event number k (1-based):
+// RSVPCapacity when k is odd, LargeFactor times that when k is even.
+func (s Scale) RSVPTargetCapacity(k int) int {
+	if k%2 == 0 {
+		return s.RSVPCapacity * LargeFactor
+	}
+	return s.RSVPCapacity
 }
 
 // rsvpEvent assigns RSVP j to an eligible event, round robin.

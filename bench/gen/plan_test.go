@@ -22,7 +22,7 @@ func TestPlanShapes(t *testing.T) {
 				}
 			}
 			for i := s.FeedEvents; i < s.FeedEvents+s.RSVPEvents; i++ {
-				if p.status(i) != "published" || p.going[i] != 0 || p.capacity(i) != s.RSVPCapacity {
+				if p.status(i) != "published" || p.going[i] != 0 || p.capacity(i) != s.RSVPTargetCapacity(i-s.FeedEvents+1) {
 					t.Errorf("RSVP event %s: status %s, going %d, capacity %v", p.slug(i), p.status(i), p.going[i], p.capacity(i))
 				}
 			}

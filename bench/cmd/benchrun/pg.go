@@ -157,3 +157,71 @@ func psql(ctx context.Context, dbURL string, stmts ...string) (string, error) {
 	}
 	return string(out), nil
 }
+
+// waitSampler counts, every interval until stopped, what the bench
+// database's sessions are waiting for (pg_stat_activity), as evidence of lock
+// contention during a write load.
+type waitSampler struct {
+	stop    chan struct{}
+	done    chan map[string]int
+	samples int
+}
+
+func startWaitSampler(ctx context.Context, dbURL string, every time.Duration) *waitSampler {
+	w := &waitSampler{stop: make(chan struct{}), done: make(chan map[string]int, 1)}
+	go func() {
+		counts := map[string]int{}
+		defer func() { w.done <- counts }()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			return
+		}
+		defer conn.Close(context.Background())
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-w.stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			w.samples++
+			rows, err := conn.Query(ctx, `SELECT COALESCE(wait_event_type || ':' || wait_event, 'on CPU') || ' (' || state || ')', count(*)
+				FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' GROUP BY 1`)
+			if err != nil {
+				return
+			}
+			for rows.Next() {
+				var k string
+				var n int
+				if rows.Scan(&k, &n) == nil {
+					counts[k] += n
+				}
+			}
+			rows.Close()
+		}
+	}()
+	return w
+}
+
+// finish stops sampling and describes the average number of busy sessions
+// per wait, most frequent first.
+func (w *waitSampler) finish() string {
+	close(w.stop)
+	counts := <-w.done
+	if w.samples == 0 || len(counts) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return counts[keys[i]] > counts[keys[j]] })
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %.1f", k, float64(counts[k])/float64(w.samples)))
+	}
+	return fmt.Sprintf("Postgres sessions busy, average over %d samples: %s", w.samples, strings.Join(parts, ", "))
+}

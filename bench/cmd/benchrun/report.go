@@ -168,6 +168,9 @@ func (r *report) notes(b *strings.Builder) {
 				lines = append(lines, fmt.Sprintf("%s %s: %s", sr.scale.Name, key, m.note))
 			}
 		}
+		if sr.waits != "" {
+			lines = append(lines, sr.scale.Name+" f: "+sr.waits)
+		}
 		if sr.cumulative {
 			lines = append(lines, sr.scale.Name+": the kernel refused to reset VmHWM, so peaks are since the server started")
 		}

@@ -40,6 +40,7 @@ type scaleRun struct {
 	explain    string
 	loadavg    string
 	pprofAddr  string // where the server under test serves pprof, if asked
+	waits      string // what Postgres sessions waited for during f
 }
 
 func (sr *scaleRun) set(m *measured) { sr.results[m.key] = m }
@@ -232,11 +233,14 @@ func measureRSVPs(ctx context.Context, o options, srv *process, sr *scaleRun) er
 		slugs[i] = fmt.Sprintf("%s%03d", gen.RSVPEventPrefix, i+1)
 	}
 	nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
-	if err := sr.load(ctx, o, srv, m, srv.url, rsvpScript(slugs, nonce)); err != nil {
+	waits := startWaitSampler(ctx, sr.dbURL, 250*time.Millisecond)
+	err := sr.load(ctx, o, srv, m, srv.url, rsvpScript(slugs, nonce))
+	sr.waits = waits.finish()
+	if err != nil {
 		return err
 	}
-	if m.ran && m.res.Codes["201"] != m.res.Requests {
-		m.note = strings.TrimSpace(m.note + fmt.Sprintf(" statuses %v", m.res.Codes))
+	if m.ran {
+		m.note = strings.TrimSpace(m.note + fmt.Sprintf(" responses: %v", m.res.Codes))
 	}
 	c, err := gen.CheckCapacity(ctx, sr.dbURL)
 	if err != nil {

@@ -1,6 +1,7 @@
 -- RSVPs over the public API: each request is a new supporter (unique name and
 -- email per run, thread and request) going with 0 to 2 guests, spread round
--- robin over the capacity-limited events named in `slugs`.
+-- robin over the capacity-limited events named in `slugs`. `codes` counts
+-- statuses and, for 201, the RSVP's outcome (going or waitlisted).
 -- benchrun fills in SLUGS and NONCE.
 local slugs = {SLUGS}
 local nonce = "NONCE"
@@ -17,4 +18,8 @@ end
 
 response = function(status, headers, body)
   codes[status] = (codes[status] or 0) + 1
+  if status == 201 then
+    local outcome = string.match(body, '"status":"([a-z_]+)"') or "unknown"
+    codes[outcome] = (codes[outcome] or 0) + 1
+  end
 end
