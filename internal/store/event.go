@@ -231,6 +231,14 @@ func (s *Store) upsertArticle(ctx context.Context, tx *gorm.DB, in turnout.Artic
 
 // bumpFeedVersions advances the feed versions of every scope the event
 // appears in (site, its group, itself), inside the caller's transaction.
+//
+// The rule: every write that changes an event as the public sees it (create,
+// update, cancel, delete, a change of going_count, a change of its group's
+// name or contact email through bumpGroupFeeds) calls this in the same
+// transaction as the change. Cached feed bodies are keyed by these versions
+// on every instance (see internal/web/feed_show.go and docs/feeds.md); a
+// write that skips it leaves calendars showing the old event until the cache
+// entry falls out.
 func bumpFeedVersions(tx *gorm.DB, e *turnout.Event, t time.Time) error {
 	for _, scope := range turnout.FeedScopes(e) {
 		err := tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES (?, 1, ?)

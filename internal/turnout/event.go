@@ -93,9 +93,11 @@ type Event struct {
 	Articles []*Article `json:"-" gorm:"-"`
 }
 
-// Location returns the event's time zone, or UTC if the stored name is unknown.
+// Location returns the event's time zone, or UTC if the stored name is
+// unknown. Zones are loaded once per process (LoadZone), since pages and
+// feeds ask for them many times.
 func (e *Event) Location() *time.Location {
-	if loc, err := time.LoadLocation(e.Timezone); err == nil {
+	if loc, err := LoadZone(e.Timezone); err == nil {
 		return loc
 	}
 	return time.UTC

@@ -29,6 +29,7 @@ func (s *Server) routes(app *fiber.App) {
 	// Public pages. Feed routes such as /events/:slug.ics must be added
 	// before /events/:slug, which would otherwise match them.
 	app.Get("/", s.homePage)
+	s.feedRoutes(app)
 	app.Get("/events/:slug", s.eventPage)
 	app.Get("/groups/:group", s.groupPage)
 

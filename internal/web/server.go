@@ -22,6 +22,7 @@ type Store interface {
 	turnout.EventService
 	turnout.GroupService
 	turnout.AccountService
+	turnout.FeedService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -32,12 +33,24 @@ type Server struct {
 	log   *slog.Logger
 	store Store
 	now   func() time.Time
+	feeds *feedState
 }
 
 // New builds the Fiber application with its middleware and routes. It loads
 // the templates at once and fails if they do not parse.
 func New(cfg config.Config, log *slog.Logger, store Store) (*fiber.App, error) {
-	s := &Server{cfg: cfg, log: log, store: store, now: time.Now}
+	return newServer(cfg, log, store).app()
+}
+
+// newServer holds the dependencies; tests reach into it before app builds
+// the Fiber application.
+func newServer(cfg config.Config, log *slog.Logger, store Store) *Server {
+	return &Server{cfg: cfg, log: log, store: store, now: time.Now, feeds: newFeedState()}
+}
+
+// app builds the Fiber application over s.
+func (s *Server) app() (*fiber.App, error) {
+	cfg := s.cfg
 	views, err := newViews()
 	if err != nil {
 		return nil, err
