@@ -61,31 +61,47 @@ func BenchmarkStore(b *testing.B) {
 }
 
 // BenchmarkWeb times whole requests through the Fiber application's handler,
-// middleware and templates included, without a socket.
+// middleware and templates included, without a socket. GroupFeed is served
+// from the feed cache after the first request; GroupFeed304 is the same with
+// If-None-Match.
 func BenchmarkWeb(b *testing.B) {
 	for _, f := range fixtures(b) {
 		h := newHandler(b, f.st)
-		for _, tc := range []struct{ name, path string }{
-			{"EventPage", "/events/" + gen.HotEvent},
-			{"HomePage", "/"},
-			{"APIEvent", "/api/v1/events/" + gen.HotEvent},
+		feedPath := "/groups/" + gen.FeedGroup + "/events.ics"
+		etag := string(get(b, h, feedPath, "", fiber.StatusOK).Response.Header.Peek(fiber.HeaderETag))
+		for _, tc := range []struct {
+			name, path, ifNoneMatch string
+			status                  int
+		}{
+			{"EventPage", "/events/" + gen.HotEvent, "", fiber.StatusOK},
+			{"HomePage", "/", "", fiber.StatusOK},
+			{"APIEvent", "/api/v1/events/" + gen.HotEvent, "", fiber.StatusOK},
+			{"GroupFeed", feedPath, "", fiber.StatusOK},
+			{"GroupFeed304", feedPath, etag, fiber.StatusNotModified},
 		} {
 			b.Run(tc.name+"/"+f.name, func(b *testing.B) {
-				var rc fasthttp.RequestCtx
-				rc.Init(&fasthttp.Request{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, nil)
 				for b.Loop() {
-					rc.Request.Reset()
-					rc.Response.Reset()
-					rc.Request.Header.SetMethod(fasthttp.MethodGet)
-					rc.Request.SetRequestURI(tc.path)
-					h(&rc)
-					if rc.Response.StatusCode() != fiber.StatusOK {
-						b.Fatalf("GET %s: %d %.200s", tc.path, rc.Response.StatusCode(), rc.Response.Body())
-					}
+					get(b, h, tc.path, tc.ifNoneMatch, tc.status)
 				}
 			})
 		}
 	}
+}
+
+// get runs one GET through h and checks its status.
+func get(b *testing.B, h fasthttp.RequestHandler, path, ifNoneMatch string, status int) *fasthttp.RequestCtx {
+	var rc fasthttp.RequestCtx
+	rc.Init(&fasthttp.Request{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, nil)
+	rc.Request.Header.SetMethod(fasthttp.MethodGet)
+	rc.Request.SetRequestURI(path)
+	if ifNoneMatch != "" {
+		rc.Request.Header.Set(fiber.HeaderIfNoneMatch, ifNoneMatch)
+	}
+	h(&rc)
+	if rc.Response.StatusCode() != status {
+		b.Fatalf("GET %s: %d, want %d: %.200s", path, rc.Response.StatusCode(), status, rc.Response.Body())
+	}
+	return &rc
 }
 
 func newHandler(b *testing.B, st *store.Store) fasthttp.RequestHandler {
