@@ -28,6 +28,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	defer startPprof(cfg, log)()
 	st, err := openStore(ctx, cfg, log, 30*time.Second)
 	if err != nil {
 		return err
@@ -53,7 +54,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
-	defer startPprof(cfg, log)()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
