@@ -69,7 +69,7 @@ func rsvpScript(slugs []string, nonce string) string {
 		quoted[i] = luaString(s)
 	}
 	s := strings.Replace(mustLua("rsvp.lua"), "{SLUGS}", "{"+strings.Join(quoted, ", ")+"}", 1)
-	return strings.Replace(s, "NONCE", nonce, 1) + mustLua("report.lua")
+	return strings.Replace(s, "{NONCE}", nonce, 1) + mustLua("report.lua")
 }
 
 func mustLua(name string) string {

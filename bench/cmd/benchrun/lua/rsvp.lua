@@ -2,9 +2,9 @@
 -- email per run, thread and request) going with 0 to 2 guests, spread round
 -- robin over the capacity-limited events named in `slugs`. `codes` counts
 -- statuses and, for 201, the RSVP's outcome (going or waitlisted).
--- benchrun fills in SLUGS and NONCE.
+-- benchrun fills in the slugs and the nonce.
 local slugs = {SLUGS}
-local nonce = "NONCE"
+local nonce = "{NONCE}"
 local n = 0
 codes = {}
 
