@@ -225,3 +225,20 @@ func (w *waitSampler) finish() string {
 	}
 	return fmt.Sprintf("Postgres sessions busy, average over %d samples: %s", w.samples, strings.Join(parts, ", "))
 }
+
+// activeQueries counts the other sessions of the bench database running a
+// statement now; -1 when it cannot tell.
+func activeQueries(ctx context.Context, dbURL string) int {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return -1
+	}
+	defer conn.Close(ctx)
+	var n int
+	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'`).Scan(&n)
+	if err != nil {
+		return -1
+	}
+	return n
+}

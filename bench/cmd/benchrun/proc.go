@@ -131,3 +131,42 @@ func freeAddr() (string, error) {
 	defer ln.Close()
 	return ln.Addr().String(), nil
 }
+
+// cpuTicks is the user and system time of pid, in clock ticks.
+func cpuTicks(pid int) (int64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	rest := string(b)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	return utime + stime, err1 == nil && err2 == nil
+}
+
+// settle waits, for at most a minute, until the previous load has drained:
+// the process uses under a tenth of a core and busy() reports no work left
+// (requests still queued when wrk stopped, such as slow queries, would
+// otherwise run into the next load and spoil its latencies).
+func settle(ctx context.Context, pid int, busy func() int) {
+	deadline := time.Now().Add(time.Minute)
+	last, _ := cpuTicks(pid)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(500 * time.Millisecond)
+		now, ok := cpuTicks(pid)
+		quiet := !ok || now-last <= 5 // 5 ticks of 10 ms in 500 ms: a tenth of a core
+		last = now
+		if quiet && (busy == nil || busy() == 0) {
+			return
+		}
+	}
+	logf("the previous load had not drained after a minute; going on")
+}

@@ -152,12 +152,17 @@ func measureServer(ctx context.Context, o options, bins binaries, sr *scaleRun) 
 
 // load runs wrk against url and records its result and the server's peak RSS.
 func (sr *scaleRun) load(ctx context.Context, o options, srv *process, m *measured, url, script string) error {
-	if srv != nil && !resetPeak(srv.pid()) {
+	var busy func() int
+	if !strings.HasPrefix(sr.dbURL, "sqlite:") {
+		busy = func() int { return max(0, activeQueries(ctx, sr.dbURL)) }
+	}
+	settle(ctx, srv.pid(), busy)
+	if !resetPeak(srv.pid()) {
 		sr.cumulative = true
 	}
 	logf("[%s] %s: wrk -t%d -c%d -d%s", sr.scale.Name, m.label, o.load.threads, o.load.conns, o.load.duration)
 	var profiled chan struct{}
-	if sr.pprofAddr != "" && srv != nil && srv.name == "turnout" {
+	if sr.pprofAddr != "" && srv.name == "turnout" {
 		profiled = make(chan struct{})
 		go func() {
 			defer close(profiled)
@@ -173,9 +178,7 @@ func (sr *scaleRun) load(ctx context.Context, o options, srv *process, m *measur
 		return nil
 	}
 	m.res, m.ran = res, true
-	if srv != nil {
-		_, m.peak, _ = memStatus(srv.pid())
-	}
+	_, m.peak, _ = memStatus(srv.pid())
 	if res.Errors() > 0 {
 		m.note = fmt.Sprintf("%d failed requests (socket errors, timeouts or status >= 400)", res.Errors())
 	}
@@ -233,6 +236,7 @@ func measureRSVPs(ctx context.Context, o options, srv *process, sr *scaleRun) er
 		slugs[i] = fmt.Sprintf("%s%03d", gen.RSVPEventPrefix, i+1)
 	}
 	nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
+	settle(ctx, srv.pid(), func() int { return max(0, activeQueries(ctx, sr.dbURL)) })
 	waits := startWaitSampler(ctx, sr.dbURL, 250*time.Millisecond)
 	err := sr.load(ctx, o, srv, m, srv.url, rsvpScript(slugs, nonce))
 	sr.waits = waits.finish()
