@@ -34,6 +34,7 @@ Environment:
   TURNOUT_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
   TURNOUT_FEED_MAX_AGE      Cache-Control max-age of feeds (default 300s)
   TURNOUT_LOG_FORMAT        text or json (default text)
+  TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
   TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
 Any variable may instead be read from a file named by the same name plus _FILE.
 `

@@ -142,27 +142,49 @@ func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.Event
 	if e.Status == turnout.StatusPublished {
 		e.PublishedAt = &t
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		slug, err := s.uniqueSlug(ctx, tx, turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"))
-		if err != nil {
-			return err
-		}
-		e.Slug = slug
-		if err := tx.Create(e).Error; err != nil {
-			return err
-		}
-		if in.Articles != nil {
-			if err := s.linkArticles(ctx, tx, e.ID, *in.Articles); err != nil {
-				return err
-			}
-		}
-		return bumpFeedVersions(tx, e, t)
+	err := retryOnConflict(func() error {
+		e.ID = 0
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return s.insertEvent(ctx, tx, e, in, t)
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.Group = &g
 	return e, nil
+}
+
+// insertEvent stores a validated new event with a free slug and its articles.
+func (s *Store) insertEvent(ctx context.Context, tx *gorm.DB, e *turnout.Event, in turnout.EventInput, t time.Time) error {
+	slug, err := s.uniqueSlug(ctx, tx, turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"))
+	if err != nil {
+		return err
+	}
+	e.Slug = slug
+	if err := tx.Create(e).Error; err != nil {
+		return err
+	}
+	if in.Articles != nil {
+		if err := s.linkArticles(ctx, tx, e.ID, *in.Articles); err != nil {
+			return err
+		}
+	}
+	return bumpFeedVersions(tx, e, t)
+}
+
+// retryOnConflict runs fn again, up to ten times in all, when it fails on a
+// unique constraint: two organisers creating events with the same title and
+// date, or linking the same new article URL, at the same moment. The loser's
+// transaction is rolled back and retried, finding the winner's rows.
+func retryOnConflict(fn func() error) error {
+	var err error
+	for attempt := 0; attempt < 10; attempt++ {
+		if err = fn(); err == nil || !isUniqueViolation(err) {
+			return err
+		}
+	}
+	return err
 }
 
 // uniqueSlug returns base, or base-2, base-3 ... whichever is free.

@@ -94,7 +94,11 @@ func parseURL(raw string) (dialect, dsn string, err error) {
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_time_format", "sqlite")
+		// No _time_format: this driver skips _txlock when it is set, and its
+		// default write format is already the "sqlite" one
+		// (2006-01-02 15:04:05.999999999-07:00). Immediate transactions take
+		// the write lock at BEGIN and wait busy_timeout for it, instead of
+		// failing with SQLITE_BUSY when a read turns into a write.
 		q.Set("_txlock", "immediate")
 		return SQLite, path + "?" + q.Encode(), nil
 	default:

@@ -105,9 +105,14 @@ func (s *Server) apiListEvents(c *fiber.Ctx) error {
 
 // apiShowEvent is GET /api/v1/events/{slug}.
 func (s *Server) apiShowEvent(c *fiber.Ctx) error {
-	e, err := s.findListedEvent(c, c.Params("slug"))
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err
+	}
+	if !e.Listed() {
+		return s.apiShowDraft(c, e)
 	}
 	return c.JSON(s.toAPIEvent(e))
 }

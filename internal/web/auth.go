@@ -44,13 +44,6 @@ func (s *Server) requireRole(c *fiber.Ctx, acct *turnout.Account, groupID int64,
 	return nil, turnout.Errorf(turnout.EFORBIDDEN, "Only the group's owners can do this.")
 }
 
-// sessionAccount returns the account signed in through the session cookie, or
-// nil when nobody is signed in.
-func (s *Server) sessionAccount(c *fiber.Ctx) (*turnout.Account, error) {
-	// Sessions arrive with organiser accounts; until then nobody is signed in.
-	return nil, nil
-}
-
 // pageAccount returns the signed-in account of an organiser page, or an error
 // that sends the browser to the login page.
 func (s *Server) pageAccount(c *fiber.Ctx) (*turnout.Account, error) {

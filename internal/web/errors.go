@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,6 +71,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if status >= 500 && code != turnout.EUNAVAILABLE {
 		s.log.Error("internal error", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
+	}
+	if code == turnout.EUNAUTHORIZED && c.Method() == fiber.MethodGet && !wantsJSON(c) {
+		// A page that needs a login sends the browser to the login page and back.
+		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	if wantsJSON(c) {
 		body := fiber.Map{"code": code, "message": message}

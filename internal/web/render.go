@@ -29,14 +29,24 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 // commonData is what the layout needs on every page. Features that add a
 // signed-in account or flash messages extend it.
 func (s *Server) commonData(c *fiber.Ctx) fiber.Map {
-	return fiber.Map{}
+	data := fiber.Map{}
+	if flash := s.takeFlash(c); flash != "" {
+		data["Flash"] = flash
+	}
+	// A failed session lookup is already answered by the error handler;
+	// here it just means nobody is shown as signed in.
+	if sess, err := s.session(c); err == nil && sess != nil {
+		data["Account"] = sess.Account
+		data["CSRF"] = sess.CSRFToken
+	}
+	return data
 }
 
 // feedLink is a <link rel="alternate"> in the page head.
 type feedLink struct{ Type, Title, URL string }
 
 func templateFuncs() template.FuncMap {
-	return template.FuncMap{
+	m := template.FuncMap{
 		"markdown":  markdown.ToHTML,
 		"when":      when,
 		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -45,6 +55,8 @@ func templateFuncs() template.FuncMap {
 			return t.In(e.Location()).Format("Mon 2 Jan 2006, 15:04 MST")
 		},
 	}
+	formFuncs(m)
+	return m
 }
 
 // kindLabel is the display name of an event kind.

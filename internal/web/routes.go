@@ -33,6 +33,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/events/:slug", s.eventPage)
 	app.Get("/groups/:group", s.groupPage)
 
+	// Organisers: accounts, groups, events (pages and API).
+	s.organiserRoutes(app)
+
 	// Public JSON API.
 	api := app.Group("/api/v1")
 	api.Get("/events", s.apiListEvents)

@@ -22,6 +22,8 @@ type Store interface {
 	turnout.EventService
 	turnout.GroupService
 	turnout.AccountService
+	turnout.OrganiserService
+	turnout.OrganiserEventService
 	turnout.FeedService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+var _ turnout.OrganiserEventService = (*Store)(nil)
+
+// eventColumns are the columns UpdateEvent writes.
+var eventColumns = []string{"slug", "title", "kind", "summary", "description", "starts_at", "ends_at", "timezone", "venue",
+	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email",
+	"rsvp_closes_at", "status", "sequence", "published_at", "updated_at"}
+
+// UpdateEvent applies in onto a copy of the event and stores it. A material
+// change bumps the sequence; any change moves updated_at and the feed
+// versions, in the same transaction. The slug of an event that was never
+// published follows its title and date; once published it never changes.
+func (s *Store) UpdateEvent(ctx context.Context, id int64, in turnout.EventInput) (*turnout.Event, error) {
+	var e turnout.Event
+	err := retryOnConflict(func() error {
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return s.updateEvent(ctx, tx, id, in, &e)
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	arts, err := s.eventArticles(ctx, s.db, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	e.Articles = arts
+	return &e, nil
+}
+
+// updateEvent is UpdateEvent's transaction; e receives the stored event.
+func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turnout.EventInput, out *turnout.Event) error {
+	var e turnout.Event
+	if err := tx.Take(&e, id).Error; err != nil {
+		return notFound(err, "Event")
+	}
+	var g turnout.Group
+	if err := tx.Take(&g, e.GroupID).Error; err != nil {
+		return notFound(err, "Group")
+	}
+	next := e
+	material, err := in.Apply(&next, false, g.Timezone)
+	if err != nil {
+		return err
+	}
+	t := s.Now()
+	if material {
+		next.Sequence++
+	}
+	if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
+		next.PublishedAt = &t
+	}
+	if next.PublishedAt == nil && (next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt)) {
+		if next.Slug, err = s.draftSlug(ctx, tx, &next); err != nil {
+			return err
+		}
+	}
+	next.UpdatedAt = t
+	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
+		return err
+	}
+	if in.Articles != nil {
+		if err := s.linkArticles(ctx, tx, next.ID, *in.Articles); err != nil {
+			return err
+		}
+	}
+	next.Group = &g
+	*out = next
+	return bumpFeedVersions(tx, &next, t)
+}
+
+// draftSlug is the slug a never-published event gets for its title and date,
+// keeping its own slug when that still fits.
+func (s *Store) draftSlug(ctx context.Context, tx *gorm.DB, e *turnout.Event) (string, error) {
+	base := turnout.Slugify(e.Title, 60) + "-" + e.StartsAt.In(e.Location()).Format("2006-01-02")
+	if e.Slug == base {
+		return base, nil
+	}
+	return s.uniqueSlug(ctx, tx, base)
+}
+
+// DeleteEvent deletes a draft with its article links. Published and
+// cancelled events are refused: calendars must see a cancellation instead.
+func (s *Store) DeleteEvent(ctx context.Context, id int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var e turnout.Event
+		if err := tx.Take(&e, id).Error; err != nil {
+			return notFound(err, "Event")
+		}
+		if e.Status != turnout.StatusDraft {
+			return turnout.Errorf(turnout.ECONFLICT, "Only drafts can be deleted. Cancel a published event instead, so that people who planned to come are told.")
+		}
+		if err := tx.Exec("DELETE FROM events WHERE id = ? AND status = ?", id, turnout.StatusDraft).Error; err != nil {
+			return err
+		}
+		return bumpFeedVersions(tx, &e, s.Now())
+	})
+}
+
+// DuplicateEvent copies an event, its articles included, as a new draft
+// shifted by offset (a week for "same again next week"). Wall-clock times
+// are kept in the event's zone, so a copy across a clock change starts at
+// the same local hour.
+func (s *Store) DuplicateEvent(ctx context.Context, id int64, offset time.Duration) (*turnout.Event, error) {
+	var src turnout.Event
+	if err := s.db.WithContext(ctx).Take(&src, id).Error; err != nil {
+		return nil, notFound(err, "Event")
+	}
+	arts, err := s.eventArticles(ctx, s.db, src.ID)
+	if err != nil {
+		return nil, err
+	}
+	days := int(offset / (24 * time.Hour))
+	shift := func(t time.Time) string {
+		return t.In(src.Location()).AddDate(0, 0, days).Add(offset % (24 * time.Hour)).Format(turnout.LocalLayout)
+	}
+	start, end, status := shift(src.StartsAt), shift(src.EndsAt), turnout.StatusDraft
+	in := turnout.EventInput{Title: &src.Title, Kind: &src.Kind, Summary: &src.Summary, Description: &src.Description,
+		StartsAt: &start, EndsAt: &end, Timezone: &src.Timezone, Venue: &src.Venue, Address: &src.Address,
+		OnlineURL: &src.OnlineURL, Accessibility: &src.Accessibility, MaxGuests: &src.MaxGuests,
+		RequireEmail: &src.RequireEmail, Status: &status,
+		Latitude:  turnout.Nullable[float64]{Set: true, Value: src.Latitude},
+		Longitude: turnout.Nullable[float64]{Set: true, Value: src.Longitude},
+		Capacity:  turnout.Nullable[int]{Set: true, Value: src.Capacity}}
+	links := make([]turnout.ArticleInput, 0, len(arts))
+	for _, a := range arts {
+		links = append(links, turnout.ArticleInput{URL: a.URL, Title: a.Title, Summary: a.Summary, Source: a.Source})
+	}
+	in.Articles = &links
+	return s.CreateEvent(ctx, src.GroupID, in)
+}
+
+// FindGroupEvents lists every event of the group, drafts included, latest start first.
+func (s *Store) FindGroupEvents(ctx context.Context, groupID int64) ([]*turnout.Event, error) {
+	var out []*turnout.Event
+	err := s.db.WithContext(ctx).Where("group_id = ?", groupID).Order("starts_at DESC, id DESC").Limit(500).Find(&out).Error
+	return out, err
+}
+
+// FindArticle returns an article and the listed events that link it, by start.
+func (s *Store) FindArticle(ctx context.Context, id int64) (*turnout.Article, []*turnout.Event, error) {
+	var a turnout.Article
+	if err := s.db.WithContext(ctx).Take(&a, id).Error; err != nil {
+		return nil, nil, notFound(err, "Article")
+	}
+	var events []*turnout.Event
+	err := s.db.WithContext(ctx).Joins("JOIN event_articles ea ON ea.event_id = events.id").
+		Where("ea.article_id = ? AND events.status IN ?", id, listedStatuses).
+		Order("events.starts_at, events.id").Limit(200).Find(&events).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.attachGroups(ctx, events); err != nil {
+		return nil, nil, err
+	}
+	return &a, events, nil
+}

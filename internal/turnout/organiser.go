@@ -1,0 +1,166 @@
+package turnout
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// SessionTTL is how long a login lasts.
+const SessionTTL = 14 * 24 * time.Hour
+
+// InvitationTTL is how long an invitation link stays valid.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// Session is a signed-in browser. The id itself lives only in the cookie; the
+// database keeps its SHA-256.
+type Session struct {
+	Account   *Account
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+// SignupInput is what the sign-up form sends: a new account and its first group.
+type SignupInput struct {
+	Email     string
+	Name      string
+	Password  string
+	GroupName string
+	Timezone  string
+}
+
+// Validate checks the input and normalises the email. Field names match the
+// sign-up form.
+func (in *SignupInput) Validate() error {
+	fe := FieldErrors{}
+	email, ok := NormalizeEmail(in.Email)
+	if !ok {
+		fe.Add("email", "Enter a valid email address.")
+	}
+	in.Email = email
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		fe.Add("name", "Enter a display name.")
+	}
+	validText(fe, "name", in.Name, MaxTitleLen, false)
+	if err := ValidatePassword(in.Password); err != nil {
+		fe.Add("password", ErrorFields(err)["password"])
+	}
+	in.GroupName = strings.TrimSpace(in.GroupName)
+	if in.GroupName == "" {
+		fe.Add("group_name", "Give your group a name.")
+	} else if Slugify(in.GroupName, 60) == "" {
+		fe.Add("group_name", "Use at least one letter or digit in the name.")
+	}
+	validText(fe, "group_name", in.GroupName, MaxTitleLen, false)
+	if in.Timezone == "" {
+		in.Timezone = "UTC"
+	}
+	if _, err := LoadZone(in.Timezone); err != nil {
+		fe.Add("timezone", "Choose a time zone such as Europe/London.")
+	}
+	return fe.Err()
+}
+
+// Member is a membership with the account's name, for the members page.
+type Member struct {
+	AccountID   int64
+	Email       string
+	DisplayName string
+	Role        string
+	CreatedAt   time.Time
+}
+
+// MemberGroup is a group an account belongs to, with its role there.
+type MemberGroup struct {
+	Group *Group
+	Role  string
+}
+
+// Invitation lets its holder join a group with a role, once, before it expires.
+type Invitation struct {
+	ID        int64
+	GroupID   int64
+	TokenHash string
+	Role      string
+	CreatedBy *int64
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedAt time.Time
+
+	Group *Group `gorm:"-"`
+}
+
+// ValidRole reports whether r is a membership role.
+func ValidRole(r string) bool { return r == RoleOwner || r == RoleOrganiser }
+
+// OrganiserService is the organiser's side: sign-up, sessions, login
+// throttling, members, invitations and API tokens.
+type OrganiserService interface {
+	// SignUp creates an account, a group named in.GroupName and makes the account its owner.
+	SignUp(ctx context.Context, in SignupInput) (*Account, *Group, error)
+	// Authenticate returns the account whose email and password match, or
+	// EUNAUTHORIZED with one generic message.
+	Authenticate(ctx context.Context, email, password string) (*Account, error)
+	// CreateSession stores a new session and returns its id (for the cookie).
+	CreateSession(ctx context.Context, accountID int64) (id string, s *Session, err error)
+	// FindSession returns the live session with that id, or ENOTFOUND.
+	FindSession(ctx context.Context, id string) (*Session, error)
+	// DeleteSession ends a session; an unknown id is not an error.
+	DeleteSession(ctx context.Context, id string) error
+	// LoginFailures counts failures recorded under key in the current window.
+	LoginFailures(ctx context.Context, key string, window time.Duration) (int, error)
+	// RecordLoginFailure counts one failure under each key in the current window.
+	RecordLoginFailure(ctx context.Context, window time.Duration, keys ...string) error
+	// FindAccountGroups lists the groups the account belongs to, by name.
+	FindAccountGroups(ctx context.Context, accountID int64) ([]MemberGroup, error)
+	// FindMembers lists a group's members, owners first.
+	FindMembers(ctx context.Context, groupID int64) ([]Member, error)
+	// SetMemberRole changes a member's role; the last owner cannot be demoted.
+	SetMemberRole(ctx context.Context, groupID, accountID int64, role string) error
+	// RemoveMember removes a member; the last owner cannot be removed.
+	RemoveMember(ctx context.Context, groupID, accountID int64) error
+	// CreateInvitation stores a single-use invitation and returns its token.
+	CreateInvitation(ctx context.Context, groupID, createdBy int64, role string) (string, *Invitation, error)
+	// FindInvitation returns a usable (unused, unexpired) invitation by token, with its group.
+	FindInvitation(ctx context.Context, token string) (*Invitation, error)
+	// AcceptInvitation uses the invitation for the account (creating the
+	// account from in when accountID is 0) and returns the account and group.
+	AcceptInvitation(ctx context.Context, token string, accountID int64, in *SignupInput) (*Account, *Group, error)
+	// FindInvitations lists a group's unused, unexpired invitations.
+	FindInvitations(ctx context.Context, groupID int64) ([]*Invitation, error)
+	// DeleteGroup deletes a group that has never had a public event.
+	DeleteGroup(ctx context.Context, groupID int64) error
+	// CreateAPIToken makes a named token for the account; the secret is returned once.
+	CreateAPIToken(ctx context.Context, accountID int64, name string) (string, error)
+	// FindAPITokens lists the account's tokens (hashes only).
+	FindAPITokens(ctx context.Context, accountID int64) ([]*APIToken, error)
+	// RevokeAPIToken deletes one of the account's tokens.
+	RevokeAPIToken(ctx context.Context, accountID, tokenID int64) error
+}
+
+// OrganiserEventService is what organisers need beyond EventService.
+type OrganiserEventService interface {
+	// UpdateEvent applies in onto the event, bumping its sequence on a material change.
+	UpdateEvent(ctx context.Context, id int64, in EventInput) (*Event, error)
+	// DeleteEvent deletes a draft; published and cancelled events are kept.
+	DeleteEvent(ctx context.Context, id int64) error
+	// DuplicateEvent copies an event as a new draft shifted by offset.
+	DuplicateEvent(ctx context.Context, id int64, offset time.Duration) (*Event, error)
+	// FindGroupEvents lists all of a group's events, drafts included, newest start first.
+	FindGroupEvents(ctx context.Context, groupID int64) ([]*Event, error)
+	// FindArticle returns an article and the listed events that link it.
+	FindArticle(ctx context.Context, id int64) (*Article, []*Event, error)
+}
+
+// ValidateTokenName trims an API token's name (empty becomes "API token")
+// and checks it is short, one line and plain text.
+func ValidateTokenName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API token"
+	}
+	fe := FieldErrors{}
+	validText(fe, "name", name, 100, false)
+	return name, fe.Err()
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// Login throttling: failures counted in fixed windows in the shared
+// rate_limits table, per account (email) and per client address.
+const (
+	loginWindow         = 15 * time.Minute
+	loginLimitAccount   = 10
+	loginLimitAddress   = 50
+	loginFailureMessage = "Wrong email or password."
+)
+
+// loginPage is GET /login.
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	acct, err := s.sessionAccount(c)
+	if err != nil {
+		return err
+	}
+	next := safeNext(c.Query("next"))
+	if acct != nil {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	return s.renderLogin(c, fiber.Map{"Next": next})
+}
+
+func (s *Server) renderLogin(c *fiber.Ctx, data fiber.Map) error {
+	tok, err := s.csrfToken(c)
+	if err != nil {
+		return err
+	}
+	data["Title"] = "Log in"
+	data["CSRF"] = tok
+	data["OpenSignup"] = s.cfg.OpenSignup
+	if _, ok := data["Errors"]; !ok {
+		data["Errors"] = map[string]string{}
+	}
+	return s.render(c, "pages/login", data)
+}
+
+// login is POST /login. Failures get one generic message whether the email
+// exists or not, and are throttled per account and per client address.
+func (s *Server) login(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	password := c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	data := fiber.Map{"Next": next, "Email": email}
+	norm, _ := turnout.NormalizeEmail(email)
+	keys := []string{"ip:" + c.IP(), "account:" + norm}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	for i, limit := range []int{loginLimitAddress, loginLimitAccount} {
+		n, err := s.store.LoginFailures(ctx, keys[i], loginWindow)
+		if err != nil {
+			return err
+		}
+		if n >= limit {
+			c.Status(fiber.StatusTooManyRequests)
+			c.Set(fiber.HeaderRetryAfter, "900")
+			data["Error"] = "Too many failed attempts. Wait 15 minutes and try again."
+			return s.renderLogin(c, data)
+		}
+	}
+	acct, err := s.store.Authenticate(ctx, email, password)
+	if turnout.ErrorCode(err) == turnout.EUNAUTHORIZED {
+		if err := s.store.RecordLoginFailure(ctx, loginWindow, keys...); err != nil {
+			return err
+		}
+		c.Status(fiber.StatusUnauthorized)
+		data["Error"] = loginFailureMessage
+		return s.renderLogin(c, data)
+	} else if err != nil {
+		return err
+	}
+	if err := s.startSession(c, acct.ID); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, next, "Welcome back, "+acct.DisplayName+".")
+}
+
+// logout is POST /logout: the session ends in the database and the browser.
+func (s *Server) logout(c *fiber.Ctx) error {
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/", "You are logged out.")
+}

@@ -1,0 +1,141 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// decodeJSON reads a JSON object body into dst: 400 for malformed JSON, 422
+// naming the field for a value of the wrong type.
+func decodeJSON(c *fiber.Ctx, dst any) error {
+	body := bytes.TrimSpace(c.Body())
+	if len(body) == 0 || body[0] != '{' {
+		return turnout.Errorf(turnout.EMALFORMED, "Send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(dst); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return &turnout.Error{Code: turnout.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{te.Field: "Wrong type: expected " + te.Type.String() + "."}}
+		}
+		return turnout.Errorf(turnout.EMALFORMED, "The request body is not valid JSON.")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return turnout.Errorf(turnout.EMALFORMED, "The request body has data after the JSON object.")
+	}
+	return nil
+}
+
+// apiEventOf authenticates the bearer token and loads the route's event,
+// refusing (403) tokens of accounts outside its group.
+func (s *Server) apiEventOf(c *fiber.Ctx) (*turnout.Event, error) {
+	acct, err := s.bearerAccount(c)
+	if err != nil {
+		return nil, err
+	}
+	_, e, err := s.eventOf(c, acct)
+	return e, err
+}
+
+// apiCreateEvent is POST /api/v1/groups/{group}/events.
+func (s *Server) apiCreateEvent(c *fiber.Ctx) error {
+	acct, err := s.bearerAccount(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	g, err := s.store.FindGroupBySlug(ctx, c.Params("group"))
+	if err != nil {
+		return err
+	}
+	if _, err := s.requireRole(c, acct, g.ID); err != nil {
+		return err
+	}
+	var in turnout.EventInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	e, err := s.store.CreateEvent(ctx, g.ID, in)
+	if err != nil {
+		return err
+	}
+	if e.Articles == nil {
+		if e, err = s.store.FindEventBySlug(ctx, e.Slug); err != nil {
+			return err
+		}
+	}
+	c.Location(s.cfg.BaseURL + "/api/v1/events/" + e.Slug)
+	return c.Status(fiber.StatusCreated).JSON(s.toAPIEvent(e))
+}
+
+// apiUpdateEvent is PATCH /api/v1/events/{slug}: any subset of the fields.
+func (s *Server) apiUpdateEvent(c *fiber.Ctx) error {
+	e, err := s.apiEventOf(c)
+	if err != nil {
+		return err
+	}
+	var in turnout.EventInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	updated, err := s.store.UpdateEvent(ctx, e.ID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toAPIEvent(updated))
+}
+
+// apiCancelEvent is POST /api/v1/events/{slug}/cancel {reason}.
+func (s *Server) apiCancelEvent(c *fiber.Ctx) error {
+	e, err := s.apiEventOf(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason *string `json:"reason"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	reason := ""
+	if body.Reason != nil {
+		reason = *body.Reason
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if _, err := s.store.CancelEvent(ctx, e.ID, reason); err != nil {
+		return err
+	}
+	cancelled, err := s.store.FindEventBySlug(ctx, e.Slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.toAPIEvent(cancelled))
+}
+
+// apiShowDraft serves GET /api/v1/events/{slug} for a draft to an
+// organiser of its group who sends a bearer token; everyone else gets 404.
+func (s *Server) apiShowDraft(c *fiber.Ctx, e *turnout.Event) error {
+	if c.Get(fiber.HeaderAuthorization) == "" {
+		return turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
+	}
+	acct, err := s.bearerAccount(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.requireRole(c, acct, e.GroupID); err != nil {
+		return turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(s.toAPIEvent(e))
+}

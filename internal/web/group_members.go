@@ -1,0 +1,104 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// membersPage is GET /groups/{group}/members: every member sees the list;
+// owners also get the forms to invite, change roles and remove.
+func (s *Server) membersPage(c *fiber.Ctx) error {
+	acct, g, m, err := s.memberGroup(c)
+	if err != nil {
+		return err
+	}
+	return s.renderMembers(c, acct, g, m, fiber.Map{})
+}
+
+func (s *Server) renderMembers(c *fiber.Ctx, acct *turnout.Account, g *turnout.Group, m *turnout.Membership, data fiber.Map) error {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	members, err := s.store.FindMembers(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	if m.Role == turnout.RoleOwner {
+		invs, err := s.store.FindInvitations(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		data["Invitations"] = invs
+	}
+	data["Title"] = "Members of " + g.Name
+	data["Group"] = g
+	data["Members"] = members
+	data["Me"] = acct.ID
+	data["Owner"] = m.Role == turnout.RoleOwner
+	return s.render(c, "pages/group_members", data)
+}
+
+// invite is POST /groups/{group}/members/invite (owners): it shows the new
+// single-use link once; only its hash is stored.
+func (s *Server) invite(c *fiber.Ctx) error {
+	acct, g, m, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	role := c.FormValue("role")
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	token, inv, err := s.store.CreateInvitation(ctx, g.ID, acct.ID, role)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.renderMembers(c, acct, g, m, fiber.Map{"InviteURL": s.cfg.BaseURL + "/invitations/" + token, "Invitation": inv})
+}
+
+// memberAccount reads the member id of the route.
+func memberAccount(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("account"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, turnout.Errorf(turnout.ENOTFOUND, "That person is not a member of this group.")
+	}
+	return id, nil
+}
+
+// setRole is POST /groups/{group}/members/{account}/role (owners).
+func (s *Server) setRole(c *fiber.Ctx) error {
+	_, g, _, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	id, err := memberAccount(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.store.SetMemberRole(ctx, g.ID, id, c.FormValue("role")); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Role changed.")
+}
+
+// removeMember is POST /groups/{group}/members/{account}/remove (owners).
+func (s *Server) removeMember(c *fiber.Ctx) error {
+	_, g, _, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	id, err := memberAccount(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.store.RemoveMember(ctx, g.ID, id); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Member removed.")
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/store"
+	"github.com/turnout-org/turnout/internal/store/storetest"
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+var inviteLink = regexp.MustCompile(`http://turnout\.test(/invitations/[A-Za-z0-9_-]+)`)
+
+func TestInvitationsAndRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "owner@example.org", "riverside")
+		owner := newBrowser(t, app)
+		owner.login("owner@example.org", testPassword)
+		g, _ := st.FindGroupBySlug(ctx, "riverside")
+
+		resp, body := owner.post("/groups/riverside/members", "/groups/riverside/members/invite", url.Values{"role": {"organiser"}})
+		m := inviteLink.FindStringSubmatch(body)
+		if resp.StatusCode != 200 || m == nil {
+			t.Fatalf("invite: status %d, no link", resp.StatusCode)
+		}
+		link := m[1]
+
+		// A new person accepts by creating an account; the link then stops working.
+		newcomer := newBrowser(t, app)
+		resp, body = newcomer.post(link, link, url.Values{"name": {"Cy"}, "email": {"cy@example.org"}, "password": {"short"}})
+		if resp.StatusCode != 422 || !strings.Contains(body, `id="password-error"`) {
+			t.Fatalf("accept with short password: status %d", resp.StatusCode)
+		}
+		resp, _ = newcomer.post(link, link, url.Values{"name": {"Cy"}, "email": {"cy@example.org"}, "password": {testPassword}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: status %d", resp.StatusCode)
+		}
+		if _, body := newcomer.get("/dashboard"); !strings.Contains(body, "Group riverside") {
+			t.Fatal("the newcomer's dashboard lacks the group")
+		}
+		if resp, _ := newBrowser(t, app).get(link); resp.StatusCode != 404 {
+			t.Fatalf("used invitation: status %d", resp.StatusCode)
+		}
+		cy, err := st.Authenticate(ctx, "cy@example.org", testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mm, err := st.FindMembership(ctx, cy.ID, g.ID); err != nil || mm.Role != turnout.RoleOrganiser {
+			t.Fatalf("membership %+v %v", mm, err)
+		}
+
+		// Organisers may not manage members.
+		members := "/groups/riverside/members"
+		cyID := strconv.FormatInt(cy.ID, 10)
+		resp, _ = newcomer.post(members, members+"/invite", url.Values{"role": {"owner"}})
+		if resp.StatusCode != 403 {
+			t.Fatalf("organiser invites: status %d", resp.StatusCode)
+		}
+		ownerAcct, _ := st.Authenticate(ctx, "owner@example.org", testPassword)
+		ownerID := strconv.FormatInt(ownerAcct.ID, 10)
+		resp, _ = newcomer.post(members, members+"/"+ownerID+"/remove", nil)
+		if resp.StatusCode != 403 {
+			t.Fatalf("organiser removes owner: status %d", resp.StatusCode)
+		}
+
+		// The last owner cannot be demoted or removed.
+		resp, _ = owner.post(members, members+"/"+ownerID+"/role", url.Values{"role": {"organiser"}})
+		if resp.StatusCode != 409 {
+			t.Fatalf("demote last owner: status %d", resp.StatusCode)
+		}
+		resp, _ = owner.post(members, members+"/"+ownerID+"/remove", nil)
+		if resp.StatusCode != 409 {
+			t.Fatalf("remove last owner: status %d", resp.StatusCode)
+		}
+		if mm, _ := st.FindMembership(ctx, ownerAcct.ID, g.ID); mm.Role != turnout.RoleOwner {
+			t.Fatal("the last owner lost the role")
+		}
+		// Promote Cy; then the first owner may step down, and Cy removes them.
+		owner.post(members, members+"/"+cyID+"/role", url.Values{"role": {"owner"}})
+		resp, _ = owner.post(members, members+"/"+ownerID+"/role", url.Values{"role": {"organiser"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("demote with another owner: status %d", resp.StatusCode)
+		}
+		resp, _ = newcomer.post(members, members+"/"+ownerID+"/remove", nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove member: status %d", resp.StatusCode)
+		}
+		if _, err := st.FindMembership(ctx, ownerAcct.ID, g.ID); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Fatal("member not removed")
+		}
+		if resp, _ := owner.get("/groups/riverside/settings"); resp.StatusCode != 403 {
+			t.Fatalf("removed member sees settings: status %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestInvitationExpiresAndExistingAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "owner@example.org", "riverside")
+		seedOrganiser(t, st, "bo@example.org", "harbour")
+		g, _ := st.FindGroupBySlug(ctx, "riverside")
+		owner, _ := st.Authenticate(ctx, "owner@example.org", testPassword)
+
+		token, _, err := st.CreateInvitation(ctx, g.ID, owner.ID, turnout.RoleOwner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An existing account signs in and joins as owner.
+		bo := newBrowser(t, app)
+		bo.login("bo@example.org", testPassword)
+		resp, body := bo.get("/invitations/" + token)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Join as bo") {
+			t.Fatalf("invitation page: status %d", resp.StatusCode)
+		}
+		resp, _ = bo.post("/invitations/"+token, "/invitations/"+token, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: status %d", resp.StatusCode)
+		}
+		boAcct, _ := st.Authenticate(ctx, "bo@example.org", testPassword)
+		if m, _ := st.FindMembership(ctx, boAcct.ID, g.ID); m == nil || m.Role != turnout.RoleOwner {
+			t.Fatalf("membership %+v", m)
+		}
+
+		// An expired invitation is refused.
+		old, _, _ := st.CreateInvitation(ctx, g.ID, owner.ID, turnout.RoleOrganiser)
+		st.Now = func() time.Time { return time.Now().UTC().Add(turnout.InvitationTTL + time.Hour) }
+		defer func() { st.Now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) } }()
+		if resp, _ := newBrowser(t, app).get("/invitations/" + old); resp.StatusCode != 404 {
+			t.Fatalf("expired invitation: status %d", resp.StatusCode)
+		}
+	})
+}
+
+var newTokenField = regexp.MustCompile(`id="new-token" readonly value="([^"]+)"`)
+
+func TestAPITokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "ada@example.org", "riverside")
+		b := newBrowser(t, app)
+		b.login("ada@example.org", testPassword)
+		page := "/groups/riverside/tokens"
+		resp, body := b.post(page, page, url.Values{"name": {"website sync"}})
+		m := newTokenField.FindStringSubmatch(body)
+		if resp.StatusCode != 200 || m == nil {
+			t.Fatalf("create token: status %d", resp.StatusCode)
+		}
+		token := m[1]
+		if _, err := st.FindAccountByToken(ctx, token); err != nil {
+			t.Fatalf("new token does not work: %v", err)
+		}
+		_, body = b.get(page)
+		if strings.Contains(body, token) || !strings.Contains(body, "website sync") {
+			t.Fatal("the list shows the secret again, or lacks the token")
+		}
+		acct, _ := st.Authenticate(ctx, "ada@example.org", testPassword)
+		tokens, _ := st.FindAPITokens(ctx, acct.ID)
+		var id int64
+		for _, tk := range tokens {
+			if tk.Name == "website sync" {
+				id = tk.ID
+			}
+		}
+		// Another organiser cannot revoke it.
+		seedOrganiser(t, st, "bo@example.org", "harbour")
+		bo := newBrowser(t, app)
+		bo.login("bo@example.org", testPassword)
+		revoke := "/groups/harbour/tokens/" + strconv.FormatInt(id, 10) + "/revoke"
+		if resp, _ := bo.post("/groups/harbour/tokens", revoke, nil); resp.StatusCode != 404 {
+			t.Fatalf("revoke another's token: status %d", resp.StatusCode)
+		}
+		if _, err := st.FindAccountByToken(ctx, token); err != nil {
+			t.Fatal("token revoked by another account")
+		}
+		resp, _ = b.post(page, "/groups/riverside/tokens/"+strconv.FormatInt(id, 10)+"/revoke", nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke: status %d", resp.StatusCode)
+		}
+		if resp, _ := do(t, app, apiRequest("POST", "/api/v1/groups/riverside/events", token, apiEventBody)); resp.StatusCode != 401 {
+			t.Fatalf("revoked token: status %d", resp.StatusCode)
+		}
+	})
+}

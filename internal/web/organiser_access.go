@@ -1,0 +1,51 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// memberGroup returns the signed-in account and the group named in the
+// route, refusing (403) accounts that do not hold one of roles in it.
+func (s *Server) memberGroup(c *fiber.Ctx, roles ...string) (*turnout.Account, *turnout.Group, *turnout.Membership, error) {
+	acct, err := s.pageAccount(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	g, err := s.store.FindGroupBySlug(ctx, c.Params("group"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := s.requireRole(c, acct, g.ID, roles...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return acct, g, m, nil
+}
+
+// memberEvent returns the signed-in account and the event named in the
+// route (drafts included), refusing (403) accounts outside its group.
+func (s *Server) memberEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, error) {
+	acct, err := s.pageAccount(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.eventOf(c, acct)
+}
+
+// eventOf loads the route's event and checks acct belongs to its group.
+func (s *Server) eventOf(c *fiber.Ctx, acct *turnout.Account) (*turnout.Account, *turnout.Event, error) {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.requireRole(c, acct, e.GroupID); err != nil {
+		return nil, nil, err
+	}
+	return acct, e, nil
+}
