@@ -33,6 +33,7 @@ Environment:
   TURNOUT_OPEN_SIGNUP       allow public organiser sign-up: on or off (default on)
   TURNOUT_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
   TURNOUT_FEED_MAX_AGE      Cache-Control max-age of feeds (default 300s)
+  TURNOUT_PURGE_INTERVAL    how often serve erases expired RSVP personal data (default 1h, 0 = off)
   TURNOUT_LOG_FORMAT        text or json (default text)
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
   TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdMigrate(ctx, cfg, stdout)
 	case "organiser":
 		return cmdOrganiser(ctx, cfg, args, stdin, stdout)
+	case "purge":
+		return cmdPurge(ctx, cfg, stdout)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

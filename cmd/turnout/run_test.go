@@ -96,10 +96,13 @@ func TestServeDemoEndToEnd(t *testing.T) {
 			}
 			code, body := get(t, base+"/api/v1/events")
 			var list struct {
-				Events []struct{ Slug, Status string } `json:"events"`
+				Events []struct{ Slug, Status, URL string } `json:"events"`
 			}
 			if err := json.Unmarshal([]byte(body), &list); err != nil || code != 200 {
 				t.Fatalf("api: %d %v", code, err)
+			}
+			if u := list.Events[0].URL; !strings.HasPrefix(u, base+"/events/") {
+				t.Fatalf("event url %q does not name the bound address %s", u, base)
 			}
 			cancelled := 0
 			for _, e := range list.Events {

@@ -50,14 +50,22 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			log.Info("loaded demo data")
 		}
 	}
-	app, err := web.New(cfg, log, st)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if cfg.BaseURLDerived {
+		// Links name the port really bound (TURNOUT_ADDR may ask for port 0).
+		cfg.BaseURL = config.BaseURLFromAddr(ln.Addr().String())
+	}
+	app, err := web.New(cfg, log, st)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// Deferred after st.Close, so it runs first: the purger stops before the database closes.
+	stopPurger := startPurger(cfg, log, st)
+	defer stopPurger()
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Turnout is listening on %s\n", url)
 	if *withDemo {

@@ -17,6 +17,7 @@ type Config struct {
 	Addr              string        // TURNOUT_ADDR, listen address
 	DatabaseURL       string        // TURNOUT_DATABASE_URL
 	BaseURL           string        // TURNOUT_BASE_URL, public base URL without trailing slash
+	BaseURLDerived    bool          // BaseURL was derived from Addr, not configured
 	RetentionDays     int           // TURNOUT_RETENTION_DAYS
 	RSVPRateLimit     int           // TURNOUT_RSVP_RATE_LIMIT per client address per minute; 0 is off
 	OpenSignup        bool          // TURNOUT_OPEN_SIGNUP
@@ -127,7 +128,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.BaseURL = strings.TrimRight(get("TURNOUT_BASE_URL"), "/")
 	if c.BaseURL == "" {
-		c.BaseURL = BaseURLFromAddr(c.Addr)
+		c.BaseURL, c.BaseURLDerived = BaseURLFromAddr(c.Addr), true
 	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Sprintf("TURNOUT_BASE_URL=%q: want an http or https URL", c.BaseURL))
 	}

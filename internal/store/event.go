@@ -17,13 +17,25 @@ var _ turnout.EventService = (*Store)(nil)
 // listedStatuses are the statuses the public sees.
 var listedStatuses = []string{turnout.StatusPublished, turnout.StatusCancelled}
 
+// listed selects the events the public sees. It is written as the predicate
+// of the partial indexes (status <> 'draft', equivalent under the CHECK
+// constraint) so that both planners use them.
+func listed(db *gorm.DB) *gorm.DB { return db.Where("events.status <> ?", turnout.StatusDraft) }
+
+// notEndedBy selects events that end after t. The lower bound on starts_at is
+// implied by the longest an event may last; it lets the (starts_at, id,
+// ends_at) indexes serve "upcoming, by start" without reading the past.
+func notEndedBy(db *gorm.DB, t time.Time) *gorm.DB {
+	return db.Where("events.starts_at > ? AND events.ends_at > ?", t.Add(-turnout.MaxEventDuration), t)
+}
+
 // FindEvents returns listed events matching f in start order, and whether more follow.
 func (s *Store) FindEvents(ctx context.Context, f turnout.EventFilter) ([]*turnout.Event, bool, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	q := s.db.WithContext(ctx).Model(&turnout.Event{}).Where("events.status IN ?", listedStatuses)
+	q := listed(s.db.WithContext(ctx).Model(&turnout.Event{}))
 	q = applyEventFilter(q, f)
 	if f.After != nil {
 		q = q.Where("(events.starts_at > ? OR (events.starts_at = ? AND events.id > ?))", f.After.StartsAt, f.After.StartsAt, f.After.ID)
@@ -45,7 +57,7 @@ func (s *Store) FindEvents(ctx context.Context, f turnout.EventFilter) ([]*turno
 // applyEventFilter adds the WHERE clauses of f, except pagination.
 func applyEventFilter(q *gorm.DB, f turnout.EventFilter) *gorm.DB {
 	if !f.EndsAfter.IsZero() {
-		q = q.Where("events.ends_at > ?", f.EndsAfter)
+		q = notEndedBy(q, f.EndsAfter)
 	}
 	if f.GroupSlug != "" {
 		q = q.Where("events.group_id = (SELECT id FROM groups WHERE slug = ?)", f.GroupSlug)
@@ -255,21 +267,22 @@ func (s *Store) upsertArticle(ctx context.Context, tx *gorm.DB, in turnout.Artic
 // appears in (site, its group, itself), inside the caller's transaction.
 //
 // The rule: every write that changes an event as the public sees it (create,
-// update, cancel, delete, a change of going_count, a change of its group's
-// name or contact email through bumpGroupFeeds) calls this in the same
+// update, cancel, delete, a change of its group's name or contact email
+// through bumpGroupFeeds) calls this in the same
 // transaction as the change. Cached feed bodies are keyed by these versions
 // on every instance (see internal/web/feed_show.go and docs/feeds.md); a
 // write that skips it leaves calendars showing the old event until the cache
-// entry falls out.
+// entry falls out. RSVPs do not call it: feeds show no attendance.
 func bumpFeedVersions(tx *gorm.DB, e *turnout.Event, t time.Time) error {
-	for _, scope := range turnout.FeedScopes(e) {
-		err := tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES (?, 1, ?)
-			ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, scope, t).Error
-		if err != nil {
-			return err
-		}
+	scopes := turnout.FeedScopes(e)
+	rows := make([]string, len(scopes))
+	args := make([]any, 0, 2*len(scopes))
+	for i, scope := range scopes {
+		rows[i] = "(?, 1, ?)"
+		args = append(args, scope, t)
 	}
-	return nil
+	return tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES `+strings.Join(rows, ", ")+`
+		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, args...).Error
 }
 
 // CancelEvent calls an event off: it stays listed with its reason, and the

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -40,10 +41,11 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in turnout.EventInput
 
 // updateEvent is UpdateEvent's transaction; e receives the stored event.
 func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turnout.EventInput, out *turnout.Event) error {
-	var e turnout.Event
-	if err := tx.Take(&e, id).Error; err != nil {
-		return notFound(err, "Event")
+	locked, err := s.lockEvent(tx, id) // RSVPs to this event wait until the edit commits
+	if err != nil {
+		return err
 	}
+	e := *locked
 	var g turnout.Group
 	if err := tx.Take(&g, e.GroupID).Error; err != nil {
 		return notFound(err, "Group")
@@ -51,6 +53,9 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	next := e
 	material, err := in.Apply(&next, false, g.Timezone)
 	if err != nil {
+		return err
+	}
+	if err := capacityFits(&next); err != nil {
 		return err
 	}
 	t := s.Now()
@@ -69,6 +74,11 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
 		return err
 	}
+	promoted, err := PromoteWaitlist(ctx, tx, next.ID, t) // a larger or no capacity frees places
+	if err != nil {
+		return err
+	}
+	next.GoingCount += promoted
 	if in.Articles != nil {
 		if err := s.linkArticles(ctx, tx, next.ID, *in.Articles); err != nil {
 			return err
@@ -77,6 +87,16 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	next.Group = &g
 	*out = next
 	return bumpFeedVersions(tx, &next, t)
+}
+
+// capacityFits refuses a capacity below the people already going (the
+// event row is locked, so the count is current).
+func capacityFits(e *turnout.Event) error {
+	if e.Capacity != nil && *e.Capacity < e.GoingCount {
+		return &turnout.Error{Code: turnout.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{"capacity": fmt.Sprintf("%d people are already going, so the capacity cannot be lower.", e.GoingCount)}}
+	}
+	return nil
 }
 
 // draftSlug is the slug a never-published event gets for its title and date,

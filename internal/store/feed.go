@@ -23,7 +23,7 @@ func (s *Store) FindFeedEvents(ctx context.Context, q turnout.FeedQuery) ([]*tur
 		limit = turnout.MaxFeedEvents
 	}
 	base := func() *gorm.DB {
-		db := s.db.WithContext(ctx).Model(&turnout.Event{}).Where("events.status IN ?", listedStatuses)
+		db := listed(s.db.WithContext(ctx).Model(&turnout.Event{}))
 		if q.GroupID != 0 {
 			db = db.Where("events.group_id = ?", q.GroupID)
 		}
@@ -33,7 +33,7 @@ func (s *Store) FindFeedEvents(ctx context.Context, q turnout.FeedQuery) ([]*tur
 		return db
 	}
 	var upcoming, past []*turnout.Event
-	if err := base().Where("events.ends_at > ?", q.Now).Order("events.starts_at, events.id").Limit(limit).Find(&upcoming).Error; err != nil {
+	if err := notEndedBy(base(), q.Now).Order("events.starts_at, events.id").Limit(limit).Find(&upcoming).Error; err != nil {
 		return nil, err
 	}
 	if len(upcoming) < limit {

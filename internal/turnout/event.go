@@ -54,6 +54,11 @@ const (
 	MaxCapacity       = 1000000
 )
 
+// MaxEventDuration is the longest an event may last. Longer campaigns are
+// posted as several events; the bound also keeps "what is on now" an index
+// range instead of a scan of every past event.
+const MaxEventDuration = 60 * 24 * time.Hour
+
 // Event is something a group organises: a protest, march, rally, die-in,
 // vigil, picket or public meeting. StartsAt and EndsAt are UTC instants;
 // Timezone is the IANA zone in which they are shown and entered.

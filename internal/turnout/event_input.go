@@ -184,6 +184,8 @@ func (in EventInput) applyTimes(e *Event, create bool, defaultTZ string, fe Fiel
 	if _, bad := fe["starts_at"]; !bad {
 		if _, bad := fe["ends_at"]; !bad && !e.EndsAt.After(e.StartsAt) {
 			fe.Add("ends_at", "The end must be after the start.")
+		} else if !bad && e.EndsAt.Sub(e.StartsAt) > MaxEventDuration {
+			fe.Add("ends_at", "An event can last at most 60 days; post a longer campaign as several events.")
 		}
 	}
 }

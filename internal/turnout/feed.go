@@ -35,7 +35,7 @@ type FeedVersion struct {
 // FeedService finds what calendar feeds need.
 //
 // The rule every writer must follow: any change to an event that shows in a
-// feed (create, update, cancel, delete, a change of going_count, a change of
+// feed (create, update, cancel, delete, a change of
 // its group's name or contact email) bumps the feed versions of every scope
 // in FeedScopes(event) in the same transaction as the change itself.
 type FeedService interface {

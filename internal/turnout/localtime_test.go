@@ -96,6 +96,7 @@ func TestEventInputApply(t *testing.T) {
 		{"ErrLongTitle", func(in *EventInput) { in.Title = str(string(make([]byte, 10000))) }, "title"},
 		{"ErrStatusCancelled", func(in *EventInput) { in.Status = str("cancelled") }, "status"},
 		{"ErrArticleURL", func(in *EventInput) { in.Articles = &[]ArticleInput{{URL: "ftp://x.org/a", Title: "A"}} }, "articles.0.url"},
+		{"ErrLongerThan60Days", func(in *EventInput) { in.EndsAt = str("2026-07-01T18:01") }, "ends_at"},
 		{"ErrHalfCoordinates", func(in *EventInput) { in.Latitude = Of(51.5) }, "latitude"},
 	}
 	for _, tc := range tests {

@@ -1,6 +1,10 @@
 package turnout
 
-import "time"
+import (
+	"context"
+	"strings"
+	"time"
+)
 
 // RSVP statuses.
 const (
@@ -9,6 +13,9 @@ const (
 	RSVPMaybe      = "maybe"
 	RSVPNotGoing   = "not_going"
 )
+
+// MaxRSVPNameLen bounds the name (or nickname) a supporter gives.
+const MaxRSVPNameLen = 100
 
 // RSVP is a supporter's answer to an event. Name and Email are personal data:
 // never shown outside the organiser's pages, and erased (PurgedAt set) a set
@@ -25,6 +32,10 @@ type RSVP struct {
 	UpdatedAt       time.Time
 	CheckedInAt     *time.Time
 	PurgedAt        *time.Time
+
+	// Position is the 1-based place on the waitlist of a waitlisted RSVP,
+	// filled in by the store where a page needs it.
+	Position int `gorm:"-"`
 }
 
 // TableName is "rsvps".
@@ -32,3 +43,130 @@ func (RSVP) TableName() string { return "rsvps" }
 
 // People is how many people the RSVP stands for: the supporter and guests.
 func (r *RSVP) People() int { return 1 + r.Guests }
+
+// EmailValue is the email address or "".
+func (r *RSVP) EmailValue() string {
+	if r.Email == nil {
+		return ""
+	}
+	return *r.Email
+}
+
+// RSVPInput is what a supporter sends to RSVP: from the event page's form or
+// the JSON API. Status is what they ask for (going, maybe or not_going); the
+// store decides whether "going" fits or goes on the waitlist.
+type RSVPInput struct {
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Status string `json:"status"`
+	Guests int    `json:"guests"`
+}
+
+// Validate trims and checks the input against the event's rules (guests up to
+// MaxGuests, email required when RequireEmail) and normalises the email.
+func (in *RSVPInput) Validate(e *Event) error {
+	fe := FieldErrors{}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		fe.Add("name", "Give a name or nickname.")
+	}
+	validText(fe, "name", in.Name, MaxRSVPNameLen, false)
+	in.Email = strings.TrimSpace(in.Email)
+	if in.Email == "" {
+		if e.RequireEmail {
+			fe.Add("email", "The organisers ask for an email address for this event.")
+		}
+	} else if norm, ok := NormalizeEmail(in.Email); ok {
+		in.Email = norm
+	} else {
+		fe.Add("email", "Enter an email address like name@example.org, or leave it empty.")
+	}
+	if in.Status == "" {
+		in.Status = RSVPGoing
+	}
+	if !validRequestStatus(in.Status) {
+		fe.Add("status", "Choose going, maybe or not going.")
+	}
+	validGuests(fe, in.Guests, e)
+	return fe.Err()
+}
+
+// RSVPUpdate changes an RSVP from its manage link. Nil fields stay as they are.
+type RSVPUpdate struct {
+	Name   *string `json:"name"`
+	Status *string `json:"status"`
+	Guests *int    `json:"guests"`
+}
+
+// Validate trims and checks the update against the event's rules.
+func (u *RSVPUpdate) Validate(e *Event) error {
+	fe := FieldErrors{}
+	if u.Name != nil {
+		n := strings.TrimSpace(*u.Name)
+		u.Name = &n
+		if n == "" {
+			fe.Add("name", "Give a name or nickname.")
+		}
+		validText(fe, "name", n, MaxRSVPNameLen, false)
+	}
+	if u.Status != nil && !validRequestStatus(*u.Status) {
+		fe.Add("status", "Choose going, maybe or not going.")
+	}
+	if u.Guests != nil {
+		validGuests(fe, *u.Guests, e)
+	}
+	return fe.Err()
+}
+
+func validRequestStatus(s string) bool {
+	return s == RSVPGoing || s == RSVPMaybe || s == RSVPNotGoing
+}
+
+func validGuests(fe FieldErrors, n int, e *Event) {
+	if n < 0 || n > e.MaxGuests {
+		if e.MaxGuests == 0 {
+			fe.Add("guests", "This event does not take guests.")
+		} else {
+			fe.Add("guests", "Bring between 0 and "+itoa(e.MaxGuests)+" guests.")
+		}
+	}
+}
+
+// RSVPCounts sums an event's RSVPs. Going, Waitlisted and Maybe count people
+// (guests included); NotGoing counts answers.
+type RSVPCounts struct {
+	Going      int `json:"going"`
+	Waitlisted int `json:"waitlisted"`
+	Maybe      int `json:"maybe"`
+	NotGoing   int `json:"not_going"`
+	CheckedIn  int `json:"checked_in"`
+}
+
+// RSVPService stores supporters' RSVPs. Capacity is enforced by the store,
+// exactly, under any concurrency.
+type RSVPService interface {
+	// CreateRSVP records an RSVP and returns it with the manage token, which
+	// is shown once and stored only hashed. A "going" RSVP that does not fit
+	// whole is waitlisted. A second RSVP with the same email is ECONFLICT.
+	CreateRSVP(ctx context.Context, eventID int64, in RSVPInput) (*RSVP, string, error)
+	// FindRSVPByToken returns the RSVP of a manage token (with its waitlist
+	// position) and its event, or ENOTFOUND.
+	FindRSVPByToken(ctx context.Context, token string) (*RSVP, *Event, error)
+	// UpdateRSVP changes the RSVP of a manage token, promoting waitlisted
+	// RSVPs when places free up.
+	UpdateRSVP(ctx context.Context, token string, u RSVPUpdate) (*RSVP, error)
+	// CancelRSVP deletes the RSVP of a manage token, promoting waitlisted
+	// RSVPs into the places it frees.
+	CancelRSVP(ctx context.Context, token string) error
+	// FindRSVPs lists an event's RSVPs for its organisers, in order of
+	// arrival, filtered by words in name or email, with the counts of all.
+	FindRSVPs(ctx context.Context, eventID int64, query string) ([]*RSVP, RSVPCounts, error)
+	// SetCheckedIn marks an RSVP of the event as arrived at the door, or not.
+	SetCheckedIn(ctx context.Context, eventID, rsvpID int64, in bool) (*RSVP, error)
+	// PurgeRSVPs erases the personal data of RSVPs to events that ended before
+	// cutoff, keeping status and guests for the counts. It returns how many.
+	PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error)
+	// HitRateLimit counts one hit on key in the fixed window starting at
+	// windowStart and returns the window's count so far, shared by instances.
+	HitRateLimit(ctx context.Context, key string, windowStart time.Time) (int, error)
+}

@@ -70,7 +70,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		fields = turnout.ErrorFields(err)
 	}
 	if status >= 500 && code != turnout.EUNAVAILABLE {
-		s.log.Error("internal error", "err", err, "method", c.Method(), "path", c.Path(), "request_id", requestID(c))
+		s.log.Error("internal error", "err", err, "method", c.Method(), "path", logPath(c.Path()), "request_id", requestID(c))
 	}
 	if code == turnout.EUNAUTHORIZED && c.Method() == fiber.MethodGet && !wantsJSON(c) {
 		// A page that needs a login sends the browser to the login page and back.

@@ -16,7 +16,7 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "pages/event", s.eventPageData(c, e))
+	return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, rsvpForm{}))
 }
 
 // eventPageData is what pages/event needs; the RSVP form adds to it.

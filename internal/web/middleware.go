@@ -25,7 +25,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	s.log.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
+		slog.String("path", logPath(c.Path())),
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("request_id", requestID(c)),
@@ -41,7 +41,7 @@ func requestID(c *fiber.Ctx) string {
 }
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
-	s.log.Error("panic", "err", fmt.Sprint(e), "path", c.Path(), "request_id", requestID(c))
+	s.log.Error("panic", "err", fmt.Sprint(e), "path", logPath(c.Path()), "request_id", requestID(c))
 }
 
 // contentSecurityPolicy allows only this origin and no inline script at all.

@@ -51,6 +51,12 @@ func templateFuncs() template.FuncMap {
 		"when":      when,
 		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"kindLabel": kindLabel,
+		"deref": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
 		"localTime": func(t time.Time, e *turnout.Event) string {
 			return t.In(e.Location()).Format("Mon 2 Jan 2006, 15:04 MST")
 		},

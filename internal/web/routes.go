@@ -40,4 +40,6 @@ func (s *Server) routes(app *fiber.App) {
 	api := app.Group("/api/v1")
 	api.Get("/events", s.apiListEvents)
 	api.Get("/events/:slug", s.apiShowEvent)
+
+	s.rsvpRoutes(app)
 }

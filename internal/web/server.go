@@ -22,6 +22,7 @@ type Store interface {
 	turnout.EventService
 	turnout.GroupService
 	turnout.AccountService
+	turnout.RSVPService
 	turnout.OrganiserService
 	turnout.OrganiserEventService
 	turnout.FeedService

@@ -1,0 +1,254 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+var _ turnout.RSVPService = (*Store)(nil)
+
+// errDuplicateEmail is the answer to a second RSVP with the same email. It
+// never reveals or reissues the first RSVP's manage link.
+var errDuplicateEmail = turnout.Errorf(turnout.ECONFLICT,
+	"Someone already RSVPed to this event with that email address. To change that RSVP, use the private manage link from its confirmation page.")
+
+// lockEvent loads an event inside tx and, on Postgres, locks its row until the
+// transaction ends, so that the RSVP changes of one event run one at a time
+// and waitlist order is the order in which they commit. SQLite transactions
+// already run one at a time (BEGIN IMMEDIATE, see parseURL).
+func (s *Store) lockEvent(tx *gorm.DB, id int64) (*turnout.Event, error) {
+	q := tx
+	if s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var e turnout.Event
+	if err := q.Take(&e, id).Error; err != nil {
+		return nil, notFound(err, "Event")
+	}
+	return &e, nil
+}
+
+// addGoing adds n people (n may be negative) to the event's going count with
+// one atomic conditional update that succeeds only if they fit within
+// capacity. It reports whether they did.
+func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
+	if n == 0 {
+		return true, nil
+	}
+	res := tx.Exec(`UPDATE events SET going_count = going_count + ?
+		WHERE id = ? AND going_count + ? >= 0 AND (capacity IS NULL OR going_count + ? <= capacity)`, n, e.ID, n, n)
+	if res.Error != nil {
+		return false, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	e.GoingCount += n
+	return true, nil
+}
+
+// PromoteWaitlist moves waitlisted RSVPs of the event that fit whole into the
+// free going places, first come first served (by id), and returns how many
+// people it promoted. Call it in the transaction that freed places (a
+// cancellation, fewer guests, a larger or removed capacity) after the event
+// row is locked (lockEvent, or an UPDATE of the row on Postgres), and bump the
+// feed versions in that transaction when the going count changed, as
+// UpdateEvent does anyway. It reads capacity and going count afresh from tx.
+func PromoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
+	tx = tx.WithContext(ctx)
+	var e turnout.Event
+	if err := tx.Select("id", "group_id", "capacity", "going_count").Take(&e, eventID).Error; err != nil {
+		return 0, notFound(err, "Event")
+	}
+	promoted := 0
+	for {
+		q := tx.Where("event_id = ? AND status = ?", e.ID, turnout.RSVPWaitlisted)
+		if e.Capacity != nil {
+			free := *e.Capacity - e.GoingCount
+			if free < 1 {
+				break
+			}
+			q = q.Where("guests + 1 <= ?", free)
+		}
+		var next turnout.RSVP
+		err := q.Order("id").Take(&next).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			break
+		} else if err != nil {
+			return promoted, err
+		}
+		ok, err := addGoing(tx, &e, next.People())
+		if err != nil {
+			return promoted, err
+		}
+		if !ok {
+			break // cannot happen while the event row is locked
+		}
+		if err := tx.Model(&next).Updates(map[string]any{"status": turnout.RSVPGoing, "updated_at": t}).Error; err != nil {
+			return promoted, err
+		}
+		promoted += next.People()
+	}
+	return promoted, nil
+}
+
+// CreateRSVP records an RSVP: "going" when the whole party fits, else waitlisted.
+func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPInput) (*turnout.RSVP, string, error) {
+	token := turnout.NewToken()
+	hash := turnout.HashToken(token)
+	var r *turnout.RSVP
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		e, err := s.lockEvent(tx, eventID)
+		if err != nil {
+			return err
+		}
+		t := s.Now()
+		if open, why := e.RSVPOpen(t); !open {
+			return turnout.Errorf(turnout.ECONFLICT, "%s", why)
+		}
+		if err := in.Validate(e); err != nil {
+			return err
+		}
+		r = &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests,
+			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t}
+		if in.Email != "" {
+			r.Email = &in.Email
+		}
+		if r.Status == turnout.RSVPGoing {
+			ok, err := addGoing(tx, e, r.People())
+			if err != nil {
+				return err
+			}
+			if !ok {
+				r.Status = turnout.RSVPWaitlisted
+			}
+		}
+		if err := tx.Create(r).Error; err != nil {
+			if isUniqueViolation(err) {
+				return errDuplicateEmail
+			}
+			return err
+		}
+		return s.fillPosition(tx, r)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return r, token, nil
+}
+
+// fillPosition sets the waitlist position of a waitlisted RSVP.
+func (s *Store) fillPosition(tx *gorm.DB, r *turnout.RSVP) error {
+	r.Position = 0
+	if r.Status != turnout.RSVPWaitlisted {
+		return nil
+	}
+	var n int64
+	err := tx.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ? AND id <= ?", r.EventID, turnout.RSVPWaitlisted, r.ID).Count(&n).Error
+	r.Position = int(n)
+	return err
+}
+
+// validToken rejects strings that cannot be a manage token before hashing.
+func validToken(token string) bool {
+	if len(token) < 22 || len(token) > 100 {
+		return false
+	}
+	for _, c := range token {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+var errNoRSVP = turnout.Errorf(turnout.ENOTFOUND, "We could not find that RSVP. The link may be mistyped, or the RSVP was cancelled or erased.")
+
+// rsvpByToken finds the RSVP of a manage token in db.
+func rsvpByToken(db *gorm.DB, token string) (*turnout.RSVP, error) {
+	if !validToken(token) {
+		return nil, errNoRSVP
+	}
+	var r turnout.RSVP
+	err := db.Where("manage_token_hash = ? AND purged_at IS NULL", turnout.HashToken(token)).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errNoRSVP
+	}
+	return &r, err
+}
+
+// FindRSVPByToken returns the RSVP of a manage token with its waitlist
+// position, and its event with the group.
+func (s *Store) FindRSVPByToken(ctx context.Context, token string) (*turnout.RSVP, *turnout.Event, error) {
+	db := s.db.WithContext(ctx)
+	r, err := rsvpByToken(db, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.fillPosition(db, r); err != nil {
+		return nil, nil, err
+	}
+	var e turnout.Event
+	if err := db.Take(&e, r.EventID).Error; err != nil {
+		return nil, nil, notFound(err, "Event")
+	}
+	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
+		return nil, nil, err
+	}
+	return r, &e, nil
+}
+
+// lockedRSVP finds the RSVP of token and locks its event inside tx, then
+// reads the RSVP again so that it is current under the lock.
+func (s *Store) lockedRSVP(tx *gorm.DB, token string) (*turnout.RSVP, *turnout.Event, error) {
+	r, err := rsvpByToken(tx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.lockEvent(tx, r.EventID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r, err = rsvpByToken(tx, token); err != nil {
+		return nil, nil, err
+	}
+	return r, e, nil
+}
+
+// CancelRSVP deletes the RSVP of token; its going places go to the waitlist.
+func (s *Store) CancelRSVP(ctx context.Context, token string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		r, e, err := s.lockedRSVP(tx, token)
+		if err != nil {
+			return err
+		}
+		t := s.Now()
+		if err := tx.Delete(r).Error; err != nil {
+			return err
+		}
+		if r.Status == turnout.RSVPGoing {
+			if _, err := addGoing(tx, e, -r.People()); err != nil {
+				return err
+			}
+		}
+		return s.settle(ctx, tx, e, t)
+	})
+}
+
+// settle promotes the waitlist into any free places. Feed versions do not
+// move: feeds show no counts, and leaving them alone keeps RSVPs to different
+// events from queueing on the site-wide version row.
+func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, t time.Time) error {
+	n, err := PromoteWaitlist(ctx, tx, e.ID, t)
+	if err != nil {
+		return err
+	}
+	e.GoingCount += n
+	return nil
+}

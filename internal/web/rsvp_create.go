@@ -1,0 +1,133 @@
+package web
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// maxRSVPBody bounds the body of RSVP requests: a few short fields.
+const maxRSVPBody = 8 * 1024
+
+// rsvpForm is what the RSVP form shows: the values typed and a message per field.
+type rsvpForm struct {
+	Name, Email, Status, Guests string
+	Errors                      map[string]string
+	Message                     string
+}
+
+// rsvpFormData adds the RSVP form's keys to the event page data.
+func (s *Server) rsvpFormData(data fiber.Map, e *turnout.Event, form rsvpForm) fiber.Map {
+	open, why := e.RSVPOpen(s.now())
+	if form.Status == "" {
+		form.Status = turnout.RSVPGoing
+	}
+	if form.Guests == "" {
+		form.Guests = "0"
+	}
+	guests := make([]string, 0, e.MaxGuests+1)
+	for i := 0; i <= e.MaxGuests; i++ {
+		guests = append(guests, strconv.Itoa(i))
+	}
+	data["RSVP"] = form
+	data["RSVPOpen"] = open
+	data["RSVPClosed"] = why
+	data["GuestOptions"] = guests
+	return data
+}
+
+// rsvpCreate is POST /events/{slug}/rsvp, the event page's form. Bad input
+// re-renders the event page with what was typed; success shows the outcome
+// and the private manage link, once.
+func (s *Server) rsvpCreate(c *fiber.Ctx) error {
+	e, err := s.findListedEvent(c, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	form := rsvpForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Status: c.FormValue("status"), Guests: c.FormValue("guests")}
+	r, token, err := s.createRSVP(c, e, form, c.FormValue("website"))
+	if err != nil {
+		code := turnout.ErrorCode(err)
+		if code != turnout.EINVALID && code != turnout.ECONFLICT && code != turnout.ERATELIMITED {
+			return err
+		}
+		form.Errors, form.Message = turnout.ErrorFields(err), turnout.ErrorMessage(err)
+		c.Status(statusOf[code])
+		return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, form))
+	}
+	err = s.render(c, "pages/rsvp_done", fiber.Map{
+		"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "ManageURL": s.cfg.BaseURL + "/rsvp/" + token,
+	})
+	privatePage(c)
+	return err
+}
+
+// createRSVP checks the honeypot, size and rate limit, then stores the RSVP.
+func (s *Server) createRSVP(c *fiber.Ctx, e *turnout.Event, form rsvpForm, honeypot string) (*turnout.RSVP, string, error) {
+	if len(c.Body()) > maxRSVPBody {
+		return nil, "", turnout.Errorf(turnout.ETOOLARGE, "The request is too large.")
+	}
+	if strings.TrimSpace(honeypot) != "" {
+		return nil, "", &turnout.Error{Code: turnout.EINVALID, Message: "Please leave the last field empty: it is there to catch spam robots.",
+			Fields: map[string]string{"website": "Leave this empty."}}
+	}
+	in := turnout.RSVPInput{Name: form.Name, Email: form.Email, Status: form.Status}
+	if g := strings.TrimSpace(form.Guests); g != "" {
+		n, err := strconv.Atoi(g)
+		if err != nil {
+			return nil, "", &turnout.Error{Code: turnout.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"guests": "Enter a whole number of guests."}}
+		}
+		in.Guests = n
+	}
+	return s.storeRSVP(c, e, in)
+}
+
+// storeRSVP refuses closed events and clients over the rate limit, then stores.
+func (s *Server) storeRSVP(c *fiber.Ctx, e *turnout.Event, in turnout.RSVPInput) (*turnout.RSVP, string, error) {
+	if open, why := e.RSVPOpen(s.now()); !open {
+		return nil, "", turnout.Errorf(turnout.ECONFLICT, "%s", why)
+	}
+	if err := s.rateLimitRSVP(c); err != nil {
+		return nil, "", err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	return s.store.CreateRSVP(ctx, e.ID, in)
+}
+
+// apiCreateRSVP is POST /api/v1/events/{slug}/rsvps.
+func (s *Server) apiCreateRSVP(c *fiber.Ctx) error {
+	e, err := s.findListedEvent(c, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if len(c.Body()) > maxRSVPBody {
+		return turnout.Errorf(turnout.ETOOLARGE, "The request is too large.")
+	}
+	var in turnout.RSVPInput
+	if err := json.Unmarshal(c.Body(), &in); err != nil {
+		return turnout.Errorf(turnout.EMALFORMED, "Send a JSON object with name, email, status and guests (a whole number).")
+	}
+	r, token, err := s.storeRSVP(c, e, in)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"status": r.Status, "guests": r.Guests, "manage_url": s.cfg.BaseURL + "/rsvp/" + token}
+	if r.Position > 0 {
+		out["waitlist_position"] = r.Position
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// privatePage keeps pages holding a manage link or attendee data out of
+// caches and search engines.
+func privatePage(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+}

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// rsvpManagePage is GET /rsvp/{token}: the supporter's private page to
+// change or cancel their RSVP. An unknown token is a plain 404.
+func (s *Server) rsvpManagePage(c *fiber.Ctx) error {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	r, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	msg := ""
+	if c.Query("saved") != "" {
+		msg = "Your changes are saved."
+	}
+	return s.renderManage(c, r, e, c.Params("token"), rsvpForm{}, msg)
+}
+
+func (s *Server) renderManage(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Event, token string, form rsvpForm, flash string) error {
+	if form.Name == "" && form.Errors == nil {
+		form = rsvpForm{Name: r.Name, Status: r.Status, Guests: strconv.Itoa(r.Guests)}
+		if r.Status == turnout.RSVPWaitlisted {
+			form.Status = turnout.RSVPGoing
+		}
+	}
+	data := s.rsvpFormData(fiber.Map{"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "Token": token, "Flash": flash}, e, form)
+	err := s.render(c, "pages/rsvp_manage", data)
+	privatePage(c)
+	return err
+}
+
+// rsvpManageUpdate is POST /rsvp/{token}: change name, status and guests.
+func (s *Server) rsvpManageUpdate(c *fiber.Ctx) error {
+	token := c.Params("token")
+	form := rsvpForm{Name: c.FormValue("name"), Status: c.FormValue("status"), Guests: c.FormValue("guests")}
+	u := turnout.RSVPUpdate{Name: &form.Name, Status: &form.Status}
+	var err error
+	if n, convErr := strconv.Atoi(strings.TrimSpace(form.Guests)); convErr == nil {
+		u.Guests = &n
+	} else {
+		err = &turnout.Error{Code: turnout.EINVALID, Message: "Please correct the highlighted fields.", Fields: map[string]string{"guests": "Enter a whole number of guests."}}
+	}
+	if err == nil {
+		err = s.updateRSVP(c, token, u)
+	}
+	if err == nil {
+		return c.Redirect("/rsvp/"+token+"?saved=1", fiber.StatusSeeOther)
+	}
+	code := turnout.ErrorCode(err)
+	if code != turnout.EINVALID && code != turnout.ECONFLICT && code != turnout.ERATELIMITED {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	r, e, ferr := s.store.FindRSVPByToken(ctx, token)
+	if ferr != nil {
+		return ferr
+	}
+	form.Errors, form.Message = turnout.ErrorFields(err), turnout.ErrorMessage(err)
+	if form.Errors == nil {
+		form.Errors = map[string]string{}
+	}
+	c.Status(statusOf[code])
+	return s.renderManage(c, r, e, token, form, "")
+}
+
+func (s *Server) updateRSVP(c *fiber.Ctx, token string, u turnout.RSVPUpdate) error {
+	if len(c.Body()) > maxRSVPBody {
+		return turnout.Errorf(turnout.ETOOLARGE, "The request is too large.")
+	}
+	if err := s.rateLimitRSVP(c); err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	_, err := s.store.UpdateRSVP(ctx, token, u)
+	return err
+}
+
+// rsvpManageCancel is POST /rsvp/{token}/cancel: delete the RSVP.
+func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	_, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	if err := s.rateLimitRSVP(c); err != nil {
+		return err
+	}
+	if err := s.store.CancelRSVP(ctx, c.Params("token")); err != nil {
+		return err
+	}
+	err = s.render(c, "pages/rsvp_cancelled", fiber.Map{"Title": "RSVP cancelled", "Event": e})
+	privatePage(c)
+	return err
+}
+
+// apiRSVP is the JSON form of an RSVP for its own manage link.
+func (s *Server) apiRSVP(r *turnout.RSVP, e *turnout.Event) fiber.Map {
+	out := fiber.Map{
+		"name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
+		"created_at": r.CreatedAt.UTC().Format(time.RFC3339),
+		"event":      fiber.Map{"slug": e.Slug, "title": e.Title, "url": s.cfg.BaseURL + "/events/" + e.Slug, "ics_url": s.cfg.BaseURL + "/events/" + e.Slug + ".ics"},
+	}
+	if r.Position > 0 {
+		out["waitlist_position"] = r.Position
+	}
+	return out
+}
+
+// apiShowRSVP is GET /api/v1/rsvps/{token}.
+func (s *Server) apiShowRSVP(c *fiber.Ctx) error {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	r, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(s.apiRSVP(r, e))
+}
+
+// apiUpdateRSVP is PATCH /api/v1/rsvps/{token} with any of name, status, guests.
+func (s *Server) apiUpdateRSVP(c *fiber.Ctx) error {
+	var u turnout.RSVPUpdate
+	if err := json.Unmarshal(c.Body(), &u); err != nil {
+		return turnout.Errorf(turnout.EMALFORMED, "Send a JSON object with any of name, status and guests (a whole number).")
+	}
+	if err := s.updateRSVP(c, c.Params("token"), u); err != nil {
+		return err
+	}
+	return s.apiShowRSVP(c)
+}
+
+// apiDeleteRSVP is DELETE /api/v1/rsvps/{token}.
+func (s *Server) apiDeleteRSVP(c *fiber.Ctx) error {
+	if err := s.rateLimitRSVP(c); err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.store.CancelRSVP(ctx, c.Params("token")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,30 @@
+package web
+
+import "github.com/gofiber/fiber/v2"
+
+// rsvpRoutes is the RSVP block of the route table.
+func (s *Server) rsvpRoutes(app *fiber.App) {
+	// Public forms for supporters, used without a session or JavaScript:
+	// no CSRF token (there is no session to ride), and the manage token in
+	// the path is the only credential.
+	app.Post("/events/:slug/rsvp", s.rsvpCreate)
+	app.Get("/rsvp/:token", s.rsvpManagePage)
+	app.Post("/rsvp/:token", s.rsvpManageUpdate)
+	app.Post("/rsvp/:token/cancel", s.rsvpManageCancel)
+
+	// Attendees, for the organisers of the event's group: behind the
+	// organiser guards (login, CSRF on the check-in form, no-store), and the
+	// handlers check the account's role in the event's group (requireRole).
+	org := s.organiserGroup(app)
+	org.get("/events/:slug/attendees.csv", s.attendeesCSV)
+	org.get("/events/:slug/attendees", s.attendeesPage)
+	org.post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
+
+	// JSON API: public RSVPs, the manage token's own RSVP, and the
+	// organisers' list (bearer token).
+	app.Post("/api/v1/events/:slug/rsvps", s.apiCreateRSVP)
+	app.Get("/api/v1/events/:slug/rsvps", s.apiEventRSVPs)
+	app.Get("/api/v1/rsvps/:token", s.apiShowRSVP)
+	app.Patch("/api/v1/rsvps/:token", s.apiUpdateRSVP)
+	app.Delete("/api/v1/rsvps/:token", s.apiDeleteRSVP)
+}
