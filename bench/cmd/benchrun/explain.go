@@ -50,9 +50,8 @@ func hotQueries(now time.Time, s gen.Scale) []hotQuery {
 		{"RSVP: insert (f)", "store.CreateRSVP",
 			`INSERT INTO "rsvps" ("event_id","name","email","status","guests","manage_token_hash","created_at","updated_at","checked_in_at","purged_at") VALUES (` +
 				rsvpEvent + `,'Explain','explain@bench.example.org','going',1,'explain-token-hash',` + ts + `,` + ts + `,NULL,NULL) RETURNING "id"`, true},
-		{"RSVP: bump the site feed version, one of three bumps per going RSVP (f)", "store.bumpFeedVersions",
-			`INSERT INTO feed_versions (scope, version, updated_at) VALUES ('site', 1, ` + ts +
-				`) ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, true},
+		{"RSVP: waitlist position of a waitlisted RSVP (f)", "store.fillPosition",
+			`SELECT count(*) FROM "rsvps" WHERE event_id = ` + rsvpEvent + ` AND status = 'waitlisted' AND id <= 2000000000`, false},
 		{"Periodic purge of RSVP personal data (hourly and at start)", "store.PurgeRSVPs",
 			`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, purged_at = ` + ts + `, updated_at = ` + ts +
 				` WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ` + ts + `::timestamptz - interval '30 days')`, true},
