@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/turnout-org/turnout/bench/gen"
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // hotQuery is a statement the scenarios run on every request, written as the
@@ -18,8 +19,11 @@ type hotQuery struct {
 }
 
 func hotQueries(now time.Time, s gen.Scale) []hotQuery {
-	ts := "'" + now.UTC().Format("2006-01-02 15:04:05.999999+00") + "'"
-	listed := `events.status IN ('published','cancelled')`
+	lit := func(t time.Time) string { return "'" + t.UTC().Format("2006-01-02 15:04:05.999999+00") + "'" }
+	ts := lit(now)
+	// store.listed and store.notEndedBy.
+	listed := `events.status <> 'draft'`
+	notEnded := `events.starts_at > ` + lit(now.Add(-turnout.MaxEventDuration)) + ` AND events.ends_at > ` + ts
 	feedIDs := make([]string, s.FeedEvents)
 	for i := range feedIDs {
 		feedIDs[i] = strconv.Itoa(i + 1) // the feed group's events are written first
@@ -27,7 +31,7 @@ func hotQueries(now time.Time, s gen.Scale) []hotQuery {
 	rsvpEvent := `(SELECT id FROM events WHERE slug = '` + gen.RSVPEventPrefix + `001')`
 	return []hotQuery{
 		{"Home page and GET /api/v1/events, first page (d)", "store.FindEvents",
-			`SELECT * FROM "events" WHERE ` + listed + ` AND events.ends_at > ` + ts + ` ORDER BY events.starts_at, events.id LIMIT 21`, false},
+			`SELECT * FROM "events" WHERE ` + listed + ` AND ` + notEnded + ` ORDER BY events.starts_at, events.id LIMIT 21`, false},
 		{"Event page and GET /api/v1/events/{slug} (c, e, f)", "store.FindEventBySlug",
 			`SELECT * FROM "events" WHERE slug = '` + gen.HotEvent + `' LIMIT 1`, false},
 		{"Articles of an event (c, e, f)", "store.eventArticles",
@@ -37,8 +41,11 @@ func hotQueries(now time.Time, s gen.Scale) []hotQuery {
 		{"Feed version, read on every feed request (a, b)", "store.FindFeedVersion",
 			`SELECT version, updated_at FROM "feed_versions" WHERE scope = 'group:1' LIMIT 1`, false},
 		{"Feed render after a change: upcoming events of the group", "store.FindFeedEvents",
-			`SELECT * FROM "events" WHERE ` + listed + ` AND events.group_id = 1 AND events.ends_at > ` + ts +
+			`SELECT * FROM "events" WHERE ` + listed + ` AND events.group_id = 1 AND ` + notEnded +
 				` ORDER BY events.starts_at, events.id LIMIT 1000`, false},
+		{"Feed render after a change: events of the group that ended within the feed window", "store.FindFeedEvents",
+			`SELECT * FROM "events" WHERE ` + listed + ` AND events.group_id = 1 AND events.ends_at <= ` + ts + ` AND events.ends_at > ` +
+				lit(now.Add(-turnout.FeedWindow)) + ` ORDER BY events.ends_at DESC, events.id LIMIT 800`, false},
 		{"Feed render after a change: articles of 200 events", "store.attachArticles",
 			`SELECT articles.*, ea.event_id FROM "articles" JOIN event_articles ea ON ea.article_id = articles.id WHERE ea.event_id IN (` +
 				strings.Join(feedIDs, ",") + `) ORDER BY ea.event_id, ea.position`, false},

@@ -65,6 +65,21 @@ const pgbenchScript = `\set eid random(1, 20)
 INSERT INTO bench_pgbench_rsvps (event_id, name, email, status, guests, created_at) VALUES (:eid, 'Bench supporter', 'supporter@bench.example.org', 'going', 1, now());
 `
 
+// freeConnections is how many more connections the Postgres server accepts
+// now, keeping a margin of 10 for whoever else uses it (tests of other work
+// share the server).
+func freeConnections(ctx context.Context, dbURL string) (int, error) {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(ctx)
+	var free int
+	err = conn.QueryRow(ctx, `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+		- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') - 10`).Scan(&free)
+	return free, err
+}
+
 // runPGBench measures pgbench with the script above for the load's duration,
 // with conns clients, and reads per-transaction latencies from its log.
 func runPGBench(ctx context.Context, dir, dbURL string, conns int, d time.Duration) (wrkResult, error) {

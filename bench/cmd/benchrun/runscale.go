@@ -281,8 +281,13 @@ func measureCeilings(ctx context.Context, o options, bins binaries, sr *scaleRun
 		pg.note = "not run: Postgres only"
 		return nil
 	}
+	clients := o.pgConns
+	if free, err := freeConnections(ctx, sr.dbURL); err == nil && free < clients {
+		clients = max(free, 1)
+		pg.label = fmt.Sprintf("ceiling: pgbench, one-row INSERT transactions, %d clients (%d connections free)", clients, free)
+	}
 	logf("[%s] %s: %s", sr.scale.Name, pg.label, o.load.duration)
-	res, err := runPGBench(ctx, o.workDir, sr.dbURL, o.pgConns, o.load.duration)
+	res, err := runPGBench(ctx, o.workDir, sr.dbURL, clients, o.load.duration)
 	if err != nil {
 		pg.note, pg.broken = "broken: "+err.Error(), true
 		return nil
