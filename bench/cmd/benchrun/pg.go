@@ -82,7 +82,7 @@ func freeConnections(ctx context.Context, dbURL string) (int, error) {
 
 // runPGBench measures pgbench with the script above for the load's duration,
 // with conns clients, and reads per-transaction latencies from its log.
-func runPGBench(ctx context.Context, dir, dbURL string, conns int, d time.Duration) (wrkResult, error) {
+func runPGBench(ctx context.Context, dir, name, dbURL string, conns int, d time.Duration) (wrkResult, error) {
 	if _, err := exec.LookPath("pgbench"); err != nil {
 		return wrkResult{}, errors.New("pgbench is not installed (Debian: postgresql-contrib or the postgresql-NN server package)")
 	}
@@ -101,7 +101,10 @@ func runPGBench(ctx context.Context, dir, dbURL string, conns int, d time.Durati
 	if err := os.WriteFile(script, []byte(pgbenchScript), 0o644); err != nil {
 		return wrkResult{}, err
 	}
-	logDir := filepath.Join(dir, "pgbench-log")
+	logDir := filepath.Join(dir, name+"-pgbench-log")
+	if err := os.RemoveAll(logDir); err != nil {
+		return wrkResult{}, err
+	}
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return wrkResult{}, err
 	}
@@ -115,7 +118,7 @@ func runPGBench(ctx context.Context, dir, dbURL string, conns int, d time.Durati
 	if err := cmd.Run(); err != nil {
 		return wrkResult{}, fmt.Errorf("pgbench: %v: %s", err, strings.TrimSpace(out.String()))
 	}
-	_ = os.WriteFile(filepath.Join(dir, "pgbench.txt"), out.Bytes(), 0o644)
+	_ = os.WriteFile(filepath.Join(dir, name+"-pgbench.txt"), out.Bytes(), 0o644)
 	return pgbenchResult(out.String(), logDir)
 }
 

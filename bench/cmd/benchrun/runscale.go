@@ -287,7 +287,7 @@ func measureCeilings(ctx context.Context, o options, bins binaries, sr *scaleRun
 		pg.label = fmt.Sprintf("ceiling: pgbench, one-row INSERT transactions, %d clients (%d connections free)", clients, free)
 	}
 	logf("[%s] %s: %s", sr.scale.Name, pg.label, o.load.duration)
-	res, err := runPGBench(ctx, o.workDir, sr.dbURL, clients, o.load.duration)
+	res, err := runPGBench(ctx, o.workDir, sr.scale.Name, sr.dbURL, clients, o.load.duration)
 	if err != nil {
 		pg.note, pg.broken = "broken: "+err.Error(), true
 		return nil
