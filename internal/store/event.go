@@ -169,7 +169,7 @@ func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.Event
 
 // insertEvent stores a validated new event with a free slug and its articles.
 func (s *Store) insertEvent(ctx context.Context, tx *gorm.DB, e *turnout.Event, in turnout.EventInput, t time.Time) error {
-	slug, err := s.uniqueSlug(ctx, tx, turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"))
+	slug, err := uniqueSlug(ctx, tx, "events", turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"), "event")
 	if err != nil {
 		return err
 	}
@@ -199,14 +199,15 @@ func retryOnConflict(fn func() error) error {
 	return err
 }
 
-// uniqueSlug returns base, or base-2, base-3 ... whichever is free.
-func (s *Store) uniqueSlug(ctx context.Context, tx *gorm.DB, base string) (string, error) {
+// uniqueSlug returns base, or base-2, base-3 ... whichever no row of table
+// has yet; fallback stands in for an empty base.
+func uniqueSlug(ctx context.Context, tx *gorm.DB, table, base, fallback string) (string, error) {
 	base = strings.Trim(base, "-")
 	if base == "" {
-		base = "event"
+		base = fallback
 	}
 	var taken []string
-	if err := tx.WithContext(ctx).Model(&turnout.Event{}).Where("slug = ? OR slug LIKE ? ESCAPE '\\'", base, escapeLike(base)+"-%").Pluck("slug", &taken).Error; err != nil {
+	if err := tx.WithContext(ctx).Table(table).Where("slug = ? OR slug LIKE ? ESCAPE '\\'", base, escapeLike(base)+"-%").Pluck("slug", &taken).Error; err != nil {
 		return "", err
 	}
 	used := make(map[string]bool, len(taken))

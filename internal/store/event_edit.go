@@ -106,7 +106,7 @@ func (s *Store) draftSlug(ctx context.Context, tx *gorm.DB, e *turnout.Event) (s
 	if e.Slug == base {
 		return base, nil
 	}
-	return s.uniqueSlug(ctx, tx, base)
+	return uniqueSlug(ctx, tx, "events", base, "event")
 }
 
 // DeleteEvent deletes a draft with its article links. Published and

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"strconv"
 	"sync"
 	"time"
 
@@ -28,7 +27,7 @@ func (s *Store) SignUp(ctx context.Context, in turnout.SignupInput) (*turnout.Ac
 		if err := s.createAccount(tx, &acct, in, hash, t); err != nil {
 			return err
 		}
-		slug, err := s.uniqueGroupSlug(tx, turnout.Slugify(in.GroupName, 60))
+		slug, err := uniqueSlug(ctx, tx, "groups", turnout.Slugify(in.GroupName, 60), "group")
 		if err != nil {
 			return err
 		}
@@ -61,26 +60,6 @@ func (s *Store) createAccount(tx *gorm.DB, acct *turnout.Account, in turnout.Sig
 			Fields: map[string]string{"email": "An account with this email already exists. Log in instead."}}
 	}
 	return err
-}
-
-// uniqueGroupSlug returns base, or base-2, base-3 ... whichever is free.
-func (s *Store) uniqueGroupSlug(tx *gorm.DB, base string) (string, error) {
-	if base == "" {
-		base = "group"
-	}
-	var taken []string
-	if err := tx.Model(&turnout.Group{}).Where("slug = ? OR slug LIKE ? ESCAPE '\\'", base, escapeLike(base)+"-%").Pluck("slug", &taken).Error; err != nil {
-		return "", err
-	}
-	used := make(map[string]bool, len(taken))
-	for _, t := range taken {
-		used[t] = true
-	}
-	slug := base
-	for n := 2; used[slug]; n++ {
-		slug = base + "-" + strconv.Itoa(n)
-	}
-	return slug, nil
 }
 
 var (

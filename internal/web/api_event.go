@@ -80,14 +80,7 @@ func (s *Server) toAPIEvent(e *turnout.Event) apiEvent {
 
 // apiListEvents is GET /api/v1/events.
 func (s *Server) apiListEvents(c *fiber.Ctx) error {
-	q := readListQuery(c)
-	f, err := q.filter(s.now())
-	if err != nil {
-		return err
-	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	events, more, err := s.store.FindEvents(ctx, f)
+	q, events, more, err := s.listEvents(c)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,20 @@ func readListQuery(c *fiber.Ctx) listQuery {
 	}
 }
 
+// listEvents reads the list query of the request and finds that page of
+// upcoming events, for the home page and the API.
+func (s *Server) listEvents(c *fiber.Ctx) (listQuery, []*turnout.Event, bool, error) {
+	q := readListQuery(c)
+	f, err := q.filter(s.now())
+	if err != nil {
+		return q, nil, false, err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	events, more, err := s.store.FindEvents(ctx, f)
+	return q, events, more, err
+}
+
 // filter validates the query and turns it into an EventFilter for upcoming events.
 func (q listQuery) filter(now time.Time) (turnout.EventFilter, error) {
 	fe := turnout.FieldErrors{}

@@ -8,14 +8,7 @@ import (
 
 // homePage lists upcoming events, filtered and paginated.
 func (s *Server) homePage(c *fiber.Ctx) error {
-	q := readListQuery(c)
-	f, err := q.filter(s.now())
-	if err != nil {
-		return err
-	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	events, more, err := s.store.FindEvents(ctx, f)
+	q, events, more, err := s.listEvents(c)
 	if err != nil {
 		return err
 	}
