@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/turnout-org/turnout/bench/gen"
+	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 	"github.com/turnout-org/turnout/internal/turnout"
 )
@@ -46,15 +47,7 @@ func TestGenerate(t *testing.T) {
 			if hot.Capacity == nil || hot.GoingCount == 0 || hot.GoingCount > *hot.Capacity {
 				t.Errorf("hot event: going %d of capacity %v", hot.GoingCount, hot.Capacity)
 			}
-			for i := 1; i <= gen.Smoke.RSVPEvents; i++ {
-				target, err := st.FindEventBySlug(ctx, fmt.Sprintf("%s%03d", gen.RSVPEventPrefix, i))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if open, why := target.RSVPOpen(now); !open || target.GoingCount != 0 || target.Capacity == nil || *target.Capacity != gen.Smoke.RSVPTargetCapacity(i) {
-					t.Errorf("RSVP target %s: open %v (%s), going %d, capacity %v", target.Slug, open, why, target.GoingCount, target.Capacity)
-				}
-			}
+			checkRSVPTargets(t, st, now)
 
 			events, more, err := st.FindEvents(ctx, turnout.EventFilter{EndsAfter: now, Limit: 500})
 			if err != nil {
@@ -76,5 +69,19 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("feed group lists %d events, want %d", len(feed), gen.Smoke.FeedEvents)
 			}
 		})
+	}
+}
+
+// checkRSVPTargets: every event of the RSVP scenario is open, empty and has its capacity.
+func checkRSVPTargets(t *testing.T, st *store.Store, now time.Time) {
+	t.Helper()
+	for i := 1; i <= gen.Smoke.RSVPEvents; i++ {
+		e, err := st.FindEventBySlug(context.Background(), fmt.Sprintf("%s%03d", gen.RSVPEventPrefix, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if open, why := e.RSVPOpen(now); !open || e.GoingCount != 0 || e.Capacity == nil || *e.Capacity != gen.Smoke.RSVPTargetCapacity(i) {
+			t.Errorf("RSVP event %s: open %v (%s), going %d, capacity %v", e.Slug, open, why, e.GoingCount, e.Capacity)
+		}
 	}
 }
