@@ -1,0 +1,81 @@
+package browsertest_test
+
+import (
+	"context"
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// TestAttendeesJourney is journey 4: an organiser logs in on a phone at the
+// door; the attendee page shows the counts, check-in works, and the CSV the
+// browser downloads has the rows. It checks the login and attendee pages
+// with axe-core.
+func TestAttendeesJourney(t *testing.T) {
+	in := startInstance(t)
+	g := in.seedGroup(t, "riverside")
+	ev := in.seedEvent(t, g, "Picket at the detention centre", func(e *turnout.EventInput) {
+		e.Capacity = turnout.Of(10)
+	})
+	robin := in.seedRSVP(t, ev, "Robin", "robin@example.org", turnout.RSVPGoing, 1)
+	in.seedRSVP(t, ev, "Kit", "", turnout.RSVPGoing, 0)
+	in.seedRSVP(t, ev, "Ash", "", turnout.RSVPMaybe, 0)
+	tb := newTab(t, in.origin, phone)
+
+	tb.login("riverside@example.org", organiserPassword)
+	attendees := "/events/" + ev.Slug + "/attendees"
+	tb.open(attendees, 200)
+	tb.checkA11y("Attendees")
+	tb.see("#attendee-counts", "Going", "3 people", "Places left", "7", "Maybe", "Checked in")
+	if got := tb.text("#attendee-counts dt:nth-of-type(6) + dd"); got != "0" {
+		tb.fatalf("checked in: %q before anyone arrived, want 0", got)
+	}
+	tb.see("tbody", "Robin", "robin@example.org", "Kit", "Ash")
+
+	tb.click(`button[aria-label="Check in Robin"]`, 200)
+	tb.wantPath(attendees + "#rsvp-" + strconv.FormatInt(robin.ID, 10))
+	tb.see(tb.rowOf(robin), "Checked in")
+	if got := tb.text("#attendee-counts dt:nth-of-type(6) + dd"); got == "0" {
+		tb.fatalf("checked in: still %q after Robin arrived", got)
+	}
+
+	body := tb.download(`a[href="` + attendees + `.csv"]`)
+	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+	if err != nil {
+		t.Fatalf("the CSV does not parse: %v\n%s", err, body)
+	}
+	if len(rows) != 4 || strings.Join(rows[0], ",") != "name,email,status,guests,people,created_at,checked_in_at" {
+		t.Fatalf("CSV has %d rows, want a header and 3:\n%s", len(rows), body)
+	}
+	byName := map[string][]string{}
+	for _, r := range rows[1:] {
+		byName[r[0]] = r
+	}
+	if r := byName["Robin"]; r == nil || r[1] != "robin@example.org" || r[2] != "going" || r[3] != "1" || r[6] == "" {
+		t.Errorf("Robin's row %q: want email, going, 1 guest, checked in", r)
+	}
+	if r := byName["Kit"]; r == nil || r[2] != "going" || r[6] != "" {
+		t.Errorf("Kit's row %q: want going, not checked in", r)
+	}
+	if r := byName["Ash"]; r == nil || r[2] != "maybe" {
+		t.Errorf("Ash's row %q: want maybe", r)
+	}
+}
+
+// rowOf is the selector of r's row on the attendee page.
+func (tb *tab) rowOf(r *turnout.RSVP) string {
+	return "#rsvp-" + strconv.FormatInt(r.ID, 10)
+}
+
+// seedRSVP answers event e through the store, as a supporter would.
+func (in *instance) seedRSVP(t *testing.T, e *turnout.Event, name, email, status string, guests int) *turnout.RSVP {
+	t.Helper()
+	r, _, err := in.store.CreateRSVP(context.Background(), e.ID, turnout.RSVPInput{Name: name, Email: email, Status: status, Guests: guests})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
