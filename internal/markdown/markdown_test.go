@@ -8,7 +8,7 @@ import (
 
 func TestToHTML(t *testing.T) {
 	tests := []struct {
-		name, src      string
+		name, src     string
 		want, notWant []string
 	}{
 		{"Emphasis", "We meet at **noon**.", []string{"<strong>noon</strong>"}, nil},
