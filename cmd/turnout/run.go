@@ -40,6 +40,7 @@ Environment:
   TURNOUT_SHUTDOWN_TIMEOUT  how long requests in flight may finish after SIGTERM (default 15s)
   TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
+  TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
 Any variable may instead be read from a file named by the same name plus _FILE.
 `
 

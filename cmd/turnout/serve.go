@@ -28,6 +28,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	defer startPprof(cfg, log)()
 	st, err := openStore(ctx, cfg, log, cfg.DatabaseWait)
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ type Config struct {
 	DatabaseWait      time.Duration // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
 	DatabaseMaxConns  int           // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
 	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
+	PprofAddr         string        // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
 }
 
 // Load reads the configuration through getenv. Values ending in _FILE name a
@@ -123,6 +124,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
+	if c.PprofAddr = get("TURNOUT_PPROF_ADDR"); c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		errs = append(errs, fmt.Sprintf("TURNOUT_PPROF_ADDR=%q: want a loopback address such as 127.0.0.1:6060", c.PprofAddr))
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Sprintf("TURNOUT_ADDR=%q: want host:port, such as 127.0.0.1:3000 or :3000", c.Addr))
 	}
@@ -149,6 +153,17 @@ func BaseURLFromAddr(addr string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// loopback reports whether addr is host:port with a loopback host: profiles
+// reveal internals and must never be served beyond this machine.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
 // SecureCookies reports whether cookies must be marked Secure (an https base URL).

@@ -5,6 +5,7 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -31,11 +32,55 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// ToHTML renders Markdown source to sanitised HTML.
+// ToHTML renders Markdown source to sanitised HTML. Results are kept in a
+// small cache, because event pages render the same descriptions over and over.
 func ToHTML(src string) template.HTML {
+	if out, ok := cache.get(src); ok {
+		return out
+	}
+	out := render(src)
+	cache.put(src, out)
+	return out
+}
+
+func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	return template.HTML(policy.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised above
+}
+
+// Cache bounds: entries, and the largest source worth keeping.
+const (
+	cacheEntries   = 512
+	cacheMaxSource = 64 << 10
+)
+
+var cache = &htmlCache{m: make(map[string]template.HTML)}
+
+// htmlCache maps Markdown sources to their rendering. When full it starts
+// afresh: simple, bounded, and the hot descriptions come straight back.
+type htmlCache struct {
+	mu sync.RWMutex
+	m  map[string]template.HTML
+}
+
+func (c *htmlCache) get(src string) (template.HTML, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out, ok := c.m[src]
+	return out, ok
+}
+
+func (c *htmlCache) put(src string, out template.HTML) {
+	if len(src) > cacheMaxSource {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= cacheEntries {
+		clear(c.m)
+	}
+	c.m[src] = out
 }

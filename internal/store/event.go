@@ -115,13 +115,22 @@ func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Even
 	if !turnout.ValidSlug(slug) {
 		return nil, turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
 	}
-	var e turnout.Event
-	if err := s.db.WithContext(ctx).Where("slug = ?", slug).Take(&e).Error; err != nil {
+	// The event and its group in one round trip; event pages are hot.
+	var row struct {
+		turnout.Event
+		G turnout.Group `gorm:"embedded;embeddedPrefix:g_"`
+	}
+	err := s.db.WithContext(ctx).Table("events").
+		Select(`events.*, g.id AS g_id, g.slug AS g_slug, g.name AS g_name, g.description AS g_description,
+			g.website AS g_website, g.timezone AS g_timezone, g.contact_email AS g_contact_email,
+			g.created_at AS g_created_at, g.updated_at AS g_updated_at`).
+		Joins("JOIN groups g ON g.id = events.group_id").
+		Where("events.slug = ?", slug).Take(&row).Error
+	if err != nil {
 		return nil, notFound(err, "Event")
 	}
-	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
-		return nil, err
-	}
+	e := row.Event
+	e.Group = &row.G
 	arts, err := s.eventArticles(ctx, s.db, e.ID)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -98,4 +100,34 @@ func (s *Store) FindFeedVersion(ctx context.Context, scope string) (turnout.Feed
 	}
 	v.Scope, v.UpdatedAt = scope, v.UpdatedAt.UTC()
 	return v, nil
+}
+
+// FindGroupFeedVersion returns a group and the version of its feed in one
+// round trip: group feeds are polled hard, and a conditional poll needs
+// nothing else from the database.
+func (s *Store) FindGroupFeedVersion(ctx context.Context, slug string) (*turnout.Group, turnout.FeedVersion, error) {
+	if !turnout.ValidSlug(slug) {
+		return nil, turnout.FeedVersion{}, turnout.Errorf(turnout.ENOTFOUND, "Group not found.")
+	}
+	var row struct {
+		turnout.Group
+		Version     *int64
+		VersionedAt *time.Time
+	}
+	err := s.db.WithContext(ctx).Table("groups").
+		Select("groups.*, fv.version AS version, fv.updated_at AS versioned_at").
+		Joins("LEFT JOIN feed_versions fv ON fv.scope = 'group:' || groups.id").
+		Where("groups.slug = ?", slug).Take(&row).Error
+	if err != nil {
+		return nil, turnout.FeedVersion{}, notFound(err, "Group")
+	}
+	g := row.Group
+	v := turnout.FeedVersion{Scope: "group:" + strconv.FormatInt(g.ID, 10)}
+	if row.Version != nil {
+		v.Version = *row.Version
+	}
+	if row.VersionedAt != nil {
+		v.UpdatedAt = row.VersionedAt.UTC()
+	}
+	return &g, v, nil
 }

@@ -153,3 +153,36 @@ func TestFeedVersions(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestFindGroupFeedVersion checks the one-query group and version lookup of
+// group feeds against FindFeedVersion.
+func TestFindGroupFeedVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		g := addGroup(t, st, "versioned")
+		check := func(step string) {
+			t.Helper()
+			got, v, err := st.FindGroupFeedVersion(ctx, "versioned")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := st.FindFeedVersion(ctx, v.Scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ID != g.ID || v.Scope != "group:"+strconv.FormatInt(g.ID, 10) || v.Version != want.Version || !v.UpdatedAt.Equal(want.UpdatedAt) {
+				t.Fatalf("%s: got %+v %+v, want %+v", step, got, v, want)
+			}
+		}
+		check("new group")
+		e := addEvent(t, st, g, "Vigil", turnout.KindVigil, time.Now().Add(time.Hour), turnout.StatusPublished)
+		check("after create")
+		if _, err := st.CancelEvent(ctx, e.ID, "storm"); err != nil {
+			t.Fatal(err)
+		}
+		check("after cancel")
+		if _, _, err := st.FindGroupFeedVersion(ctx, "no-such-group"); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Fatalf("unknown group: %v", err)
+		}
+	})
+}

@@ -44,6 +44,8 @@ type FeedService interface {
 	FindFeedEvents(ctx context.Context, q FeedQuery) ([]*Event, error)
 	// FindFeedVersion returns the current version of a feed scope.
 	FindFeedVersion(ctx context.Context, scope string) (FeedVersion, error)
+	// FindGroupFeedVersion returns a group and its feed's version at once.
+	FindGroupFeedVersion(ctx context.Context, slug string) (*Group, FeedVersion, error)
 }
 
 // FeedRank orders feed events nearest first: events that have not ended yet,

@@ -80,12 +80,12 @@ func (s *Server) groupFeed(c *fiber.Ctx, format string) error {
 	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
-	g, err := s.store.FindGroupBySlug(ctx, c.Params("group"))
+	g, v, err := s.store.FindGroupFeedVersion(ctx, c.Params("group"))
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(c, feedRequest{format: format, scope: "group:" + strconv.FormatInt(g.ID, 10), kinds: kinds, groupID: g.ID,
-		slug: g.Slug, path: "/groups/" + g.Slug + "/events." + format, filename: g.Slug + "-events." + format})
+	return s.serveFeedVersion(c, feedRequest{format: format, scope: v.Scope, kinds: kinds, groupID: g.ID,
+		slug: g.Slug, path: "/groups/" + g.Slug + "/events." + format, filename: g.Slug + "-events." + format}, v)
 }
 
 func (s *Server) eventFeed(c *fiber.Ctx) error {
@@ -133,6 +133,13 @@ func (s *Server) serveFeed(c *fiber.Ctx, r feedRequest) error {
 	if err != nil {
 		return err
 	}
+	return s.serveFeedVersion(c, r, v)
+}
+
+// serveFeedVersion is serveFeed with the scope's version already read.
+func (s *Server) serveFeedVersion(c *fiber.Ctx, r feedRequest, v turnout.FeedVersion) error {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
 	now := s.now().UTC()
 	entry := s.feeds.cache.get(r.key())
 	if entry == nil || !entry.fresh(v.Version, now) {
