@@ -47,13 +47,7 @@ func (s *Server) attendeesPage(c *fiber.Ctx) error {
 
 // renderAttendees renders the attendee page of e, searched by ?q=.
 func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
-	q := strings.TrimSpace(c.Query("q"))
-	if len(q) > 200 {
-		return &turnout.Error{Code: turnout.EINVALID, Message: "Search for at most 200 characters.", Fields: map[string]string{"q": "Too long."}}
-	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	list, counts, err := s.store.FindRSVPs(ctx, e.ID, q)
+	q, list, counts, err := s.findAttendees(c, e)
 	if err != nil {
 		return err
 	}
@@ -145,13 +139,7 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := strings.TrimSpace(c.Query("q"))
-	if len(q) > 200 {
-		return &turnout.Error{Code: turnout.EINVALID, Message: "Search for at most 200 characters.", Fields: map[string]string{"q": "Too long."}}
-	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	list, counts, err := s.store.FindRSVPs(ctx, e.ID, q)
+	_, list, counts, err := s.findAttendees(c, e)
 	if err != nil {
 		return err
 	}
@@ -166,4 +154,19 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"counts": counts, "rsvps": out})
+}
+
+// findAttendees reads the search ?q= of an attendee page or export and
+// returns the matching RSVPs of e with the event's counts.
+func (s *Server) findAttendees(c *fiber.Ctx, e *turnout.Event) (string, []*turnout.RSVP, turnout.RSVPCounts, error) {
+	q := strings.TrimSpace(c.Query("q"))
+	fe := turnout.FieldErrors{}
+	fe.CheckText("q", q, 200, false)
+	if err := fe.Err(); err != nil {
+		return q, nil, turnout.RSVPCounts{}, err
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	list, counts, err := s.store.FindRSVPs(ctx, e.ID, q)
+	return q, list, counts, err
 }
