@@ -51,6 +51,9 @@ func PostgresTarget(t testing.TB) (Target, bool) {
 	t.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is unset: Postgres cases must run in CI", EnvPostgres)
+		}
 		t.Logf("Postgres case skipped: set %s to a postgres:// URL to run it", EnvPostgres)
 		return Target{}, false
 	}
