@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sort"
 	"strings"
 	"time"
 
@@ -120,5 +121,6 @@ func describe(err error) error {
 	for k, v := range fields {
 		parts = append(parts, k+": "+v)
 	}
+	sort.Strings(parts)
 	return errors.New(strings.Join(parts, "; "))
 }
