@@ -86,19 +86,8 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=30s")
 
 	ctx := context.Background()
-	locker, err := pgx.Connect(ctx, target.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer locker.Close(ctx)
-	tx, err := locker.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	tx := lockEvents(t, target.URL)
+	locker := tx.Conn()
 	type answer struct {
 		status int
 		body   string
@@ -164,20 +153,7 @@ func TestSIGTERMGraceIsBounded(t *testing.T) {
 	slug := seedListedEvent(t, target)
 	dbURL, app := withAppName(t, target.URL)
 	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+dbURL, "TURNOUT_SHUTDOWN_TIMEOUT=1s")
-	ctx := context.Background()
-	locker, err := pgx.Connect(ctx, target.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer locker.Close(ctx)
-	tx, err := locker.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	locker := lockEvents(t, target.URL).Conn()
 	go func() {
 		if resp, err := http.Get(p.Base + "/events/" + slug); err == nil {
 			resp.Body.Close()
@@ -270,4 +246,26 @@ func inFlight(t *testing.T, base string) int {
 	}
 	t.Fatal("no turnout_http_requests_in_flight in /metrics")
 	return 0
+}
+
+// lockEvents takes an exclusive lock on the events table in a transaction
+// of its own, so that any request reading events stalls until the returned
+// transaction ends (it is rolled back when the test ends at the latest).
+func lockEvents(t *testing.T, url string) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	locker, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { locker.Close(ctx) })
+	tx, err := locker.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	if _, err := tx.Exec(ctx, "LOCK TABLE events IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }
