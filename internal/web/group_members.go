@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -69,24 +70,19 @@ func memberAccount(c *fiber.Ctx) (int64, error) {
 
 // setRole is POST /groups/{group}/members/{account}/role (owners).
 func (s *Server) setRole(c *fiber.Ctx) error {
-	_, g, _, err := s.memberGroup(c, turnout.RoleOwner)
-	if err != nil {
-		return err
-	}
-	id, err := memberAccount(c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	if err := s.store.SetMemberRole(ctx, g.ID, id, c.FormValue("role")); err != nil {
-		return err
-	}
-	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Role changed.")
+	return s.ownerMemberAction(c, "Role changed.", func(ctx context.Context, groupID, accountID int64) error {
+		return s.store.SetMemberRole(ctx, groupID, accountID, c.FormValue("role"))
+	})
 }
 
 // removeMember is POST /groups/{group}/members/{account}/remove (owners).
 func (s *Server) removeMember(c *fiber.Ctx) error {
+	return s.ownerMemberAction(c, "Member removed.", s.store.RemoveMember)
+}
+
+// ownerMemberAction checks that an owner acts on a member of the group,
+// applies change and returns to the members page with flash.
+func (s *Server) ownerMemberAction(c *fiber.Ctx, flash string, change func(ctx context.Context, groupID, accountID int64) error) error {
 	_, g, _, err := s.memberGroup(c, turnout.RoleOwner)
 	if err != nil {
 		return err
@@ -97,8 +93,8 @@ func (s *Server) removeMember(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.ctx(c)
 	defer cancel()
-	if err := s.store.RemoveMember(ctx, g.ID, id); err != nil {
+	if err := change(ctx, g.ID, id); err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Member removed.")
+	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", flash)
 }
