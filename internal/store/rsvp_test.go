@@ -323,3 +323,38 @@ func TestPromoteOnCapacityChange(t *testing.T) {
 		}
 	})
 }
+
+// TestFindRSVPsPositionsWhenSearched: a search of the attendee list keeps
+// each waitlisted RSVP's place in the whole waitlist.
+func TestFindRSVPsPositionsWhenSearched(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEvent(t, st, "door", 48*time.Hour, intp(1))
+		rsvp(t, st, e, "Ash", 0)    // going
+		rsvp(t, st, e, "Bea", 0)    // waitlisted 1
+		rsvp(t, st, e, "Cai", 0)    // waitlisted 2
+		rsvp(t, st, e, "Bashir", 0) // waitlisted 3
+		for query, want := range map[string]map[string]int{
+			"":    {"Ash": 0, "Bea": 1, "Cai": 2, "Bashir": 3},
+			"cai": {"Cai": 2},
+			"b":   {"Bea": 1, "Bashir": 3},
+		} {
+			list, _, err := st.FindRSVPs(ctx, e.ID, query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, r := range list {
+				got[r.Name] = r.Position
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%q: got %v, want %v", query, got, want)
+			}
+			for name, pos := range want {
+				if got[name] != pos {
+					t.Errorf("%q: %s at %d, want %d", query, name, got[name], pos)
+				}
+			}
+		}
+	})
+}

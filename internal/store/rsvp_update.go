@@ -161,12 +161,19 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, query string) ([]*
 	if err := q.Order("id").Limit(10000).Find(&list).Error; err != nil {
 		return nil, counts, err
 	}
-	pos := 0
+	// Waitlist positions count the whole waitlist, not just the RSVPs a
+	// search matched.
+	var waiting []int64
+	if err := db.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ?", eventID, turnout.RSVPWaitlisted).
+		Order("id").Pluck("id", &waiting).Error; err != nil {
+		return nil, counts, err
+	}
+	position := make(map[int64]int, len(waiting))
+	for i, id := range waiting {
+		position[id] = i + 1
+	}
 	for _, r := range list {
-		if r.Status == turnout.RSVPWaitlisted && query == "" {
-			pos++
-			r.Position = pos
-		}
+		r.Position = position[r.ID]
 	}
 	return list, counts, nil
 }
