@@ -246,6 +246,20 @@ func (s *Store) FindInvitations(ctx context.Context, groupID int64) ([]*turnout.
 	return out, err
 }
 
+// RevokeInvitation deletes an unused invitation of the group, so that its
+// link stops working. Another group's invitation is not found.
+func (s *Store) RevokeInvitation(ctx context.Context, groupID, invitationID int64) error {
+	res := s.db.WithContext(ctx).Where("id = ? AND group_id = ? AND used_at IS NULL", invitationID, groupID).
+		Delete(&turnout.Invitation{})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return turnout.Errorf(turnout.ENOTFOUND, "Invitation not found, or already used.")
+	}
+	return nil
+}
+
 // DeleteGroup deletes a group with its memberships, invitations and drafts.
 // A group that has published or cancelled events is kept: calendars and
 // links depend on them, and events are never silently deleted.

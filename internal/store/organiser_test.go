@@ -241,3 +241,35 @@ func TestConcurrentCreatesShareSlugBaseAndArticle(t *testing.T) {
 		}
 	})
 }
+
+// TestRevokeInvitation: a withdrawn invitation's link stops working; another
+// group cannot withdraw it; withdrawing twice is not found.
+func TestRevokeInvitation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		g, other := addGroup(t, st, "inviting"), addGroup(t, st, "elsewhere")
+		members, err := st.FindMembers(ctx, g.ID)
+		if err != nil || len(members) == 0 {
+			t.Fatalf("members %v %v", members, err)
+		}
+		token, inv, err := st.CreateInvitation(ctx, g.ID, members[0].AccountID, turnout.RoleOrganiser)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.RevokeInvitation(ctx, other.ID, inv.ID); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Fatalf("another group withdrew it: %v", err)
+		}
+		if _, err := st.FindInvitation(ctx, token); err != nil {
+			t.Fatalf("refused withdrawal changed the invitation: %v", err)
+		}
+		if err := st.RevokeInvitation(ctx, g.ID, inv.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.FindInvitation(ctx, token); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Fatalf("withdrawn link still works: %v", err)
+		}
+		if err := st.RevokeInvitation(ctx, g.ID, inv.ID); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Fatalf("second withdrawal: %v", err)
+		}
+	})
+}

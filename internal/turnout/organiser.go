@@ -129,6 +129,8 @@ type OrganiserService interface {
 	AcceptInvitation(ctx context.Context, token string, accountID int64, in *SignupInput) (*Account, *Group, error)
 	// FindInvitations lists a group's unused, unexpired invitations.
 	FindInvitations(ctx context.Context, groupID int64) ([]*Invitation, error)
+	// RevokeInvitation withdraws an unused invitation of the group.
+	RevokeInvitation(ctx context.Context, groupID, invitationID int64) error
 	// DeleteGroup deletes a group that has never had a public event.
 	DeleteGroup(ctx context.Context, groupID int64) error
 	// CreateAPIToken makes a named token for the account; the secret is returned once.

@@ -33,11 +33,12 @@ type matrixFixture struct {
 	draft, published string // event slugs in the riverside group
 	member           int64  // a plain organiser of riverside, to change or remove
 	token            int64  // an API token of the acting account
+	invitation       int64  // a pending invitation to riverside
 }
 
 // matrixRoute is one organiser route or API call.
 type matrixRoute struct {
-	name, method, path string // path may hold {draft}, {published}, {member}, {token}
+	name, method, path string // path may hold {draft}, {published}, {member}, {token}, {invitation}
 	form               url.Values
 	json               string
 	ownerOnly          bool
@@ -54,6 +55,7 @@ func matrixRoutes() []matrixRoute {
 		{name: "Invite", method: "POST", path: "/groups/riverside/members/invite", form: url.Values{"role": {"organiser"}}, ownerOnly: true, ok: 200},
 		{name: "ChangeRole", method: "POST", path: "/groups/riverside/members/{member}/role", form: url.Values{"role": {"owner"}}, ownerOnly: true, ok: 303},
 		{name: "RemoveMember", method: "POST", path: "/groups/riverside/members/{member}/remove", ownerOnly: true, ok: 303},
+		{name: "RevokeInvitation", method: "POST", path: "/groups/riverside/invitations/{invitation}/revoke", ownerOnly: true, ok: 303},
 		{name: "TokensPage", method: "GET", path: "/groups/riverside/tokens", ok: 200},
 		{name: "TokenCreate", method: "POST", path: "/groups/riverside/tokens", form: url.Values{"name": {"script"}}, ok: 200},
 		{name: "TokenRevoke", method: "POST", path: "/groups/riverside/tokens/{token}/revoke", ok: 303},
@@ -108,7 +110,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 					n++
 					fx := newFixture(t, st, riverside, a, n)
 					path := strings.NewReplacer("{draft}", fx.draft, "{published}", fx.published,
-						"{member}", strconv.FormatInt(fx.member, 10), "{token}", strconv.FormatInt(fx.token, 10)).Replace(r.path)
+						"{member}", strconv.FormatInt(fx.member, 10), "{token}", strconv.FormatInt(fx.token, 10),
+						"{invitation}", strconv.FormatInt(fx.invitation, 10)).Replace(r.path)
 					before := snapshot(t, st)
 					resp, body := sendAs(t, app, a, r, path)
 					want := r.expected(a.name)
@@ -194,6 +197,11 @@ func newFixture(t *testing.T, st *store.Store, groupID int64, a actor, n int) ma
 			fx.member = m.AccountID
 		}
 	}
+	_, inv, err := st.CreateInvitation(ctx, groupID, fx.member, turnout.RoleOrganiser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.invitation = inv.ID
 	if a.account != 0 {
 		if _, err := st.CreateAPIToken(ctx, a.account, "fixture"); err != nil {
 			t.Fatal(err)

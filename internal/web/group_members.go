@@ -98,3 +98,21 @@ func (s *Server) ownerMemberAction(c *fiber.Ctx, flash string, change func(ctx c
 	}
 	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", flash)
 }
+
+// revokeInvitation is POST /groups/{group}/invitations/{id}/revoke (owners).
+func (s *Server) revokeInvitation(c *fiber.Ctx) error {
+	_, g, _, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return turnout.Errorf(turnout.ENOTFOUND, "Invitation not found.")
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.store.RevokeInvitation(ctx, g.ID, id); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Invitation withdrawn. Its link no longer works.")
+}

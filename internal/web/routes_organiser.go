@@ -41,6 +41,7 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	org.post("/groups/:group/members/invite", s.invite)
 	org.post("/groups/:group/members/:account/role", s.setRole)
 	org.post("/groups/:group/members/:account/remove", s.removeMember)
+	org.post("/groups/:group/invitations/:id/revoke", s.revokeInvitation)
 	org.get("/groups/:group/tokens", s.tokensPage)
 	org.post("/groups/:group/tokens", s.createToken)
 	org.post("/groups/:group/tokens/:id/revoke", s.revokeToken)
