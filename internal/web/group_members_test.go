@@ -192,3 +192,35 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawInvitation: the owner sees a pending invitation on the members
+// page, withdraws it with the page's form, and its link then answers 404.
+func TestWithdrawInvitation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "owner@example.org", "riverside")
+		owner := newBrowser(t, app)
+		owner.login("owner@example.org", testPassword)
+
+		_, body := owner.post("/groups/riverside/members", "/groups/riverside/members/invite", url.Values{"role": {"organiser"}})
+		m := inviteLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no invitation link")
+		}
+		_, page := owner.get("/groups/riverside/members")
+		action := regexp.MustCompile(`action="(/groups/riverside/invitations/\d+/revoke)"`).FindStringSubmatch(page)
+		if !strings.Contains(page, "Pending invitations") || action == nil {
+			t.Fatal("members page lacks the pending invitation and its withdraw form")
+		}
+		resp, _ := owner.post("/groups/riverside/members", action[1], nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: status %d", resp.StatusCode)
+		}
+		if resp, _ := newBrowser(t, app).get(m[1]); resp.StatusCode != 404 {
+			t.Fatalf("withdrawn invitation: status %d", resp.StatusCode)
+		}
+		if _, page := owner.get("/groups/riverside/members"); strings.Contains(page, "Pending invitations") {
+			t.Fatal("withdrawn invitation still listed")
+		}
+	})
+}
