@@ -118,6 +118,15 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.see(".flash", "logged out")
 	tb.login("amina@example.org", "a long enough passphrase")
 	tb.see(`main table`, "March for the harbour workers")
+
+	// The account's password page, reached from the dashboard.
+	tb.click(`a[href="/account/password"]`, 200)
+	tb.checkA11y("change password")
+	tb.fill("#current_password", "a long enough passphrase")
+	tb.fill("#password", "short")
+	tb.click(`form[action="/account/password"] button[type=submit]`, 422)
+	tb.wantFieldError("#password", "password-error")
+	tb.checkA11y("change password, refused")
 }
 
 // enter presses Enter in the field sel, which submits its form, and waits

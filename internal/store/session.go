@@ -141,6 +141,33 @@ func (s *Store) FindSession(ctx context.Context, id string) (*turnout.Session, e
 	return &turnout.Session{Account: &a, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
 }
 
+// ChangePassword checks the current password, stores the new one and ends
+// every session of the account (a changed password signs out other devices).
+// A wrong current password is an EINVALID error on "current_password".
+func (s *Store) ChangePassword(ctx context.Context, accountID int64, current, next string) error {
+	fe := turnout.FieldErrors{}
+	if err := turnout.ValidatePassword(next); err != nil {
+		fe.Add("password", turnout.ErrorFields(err)["password"])
+	}
+	var a turnout.Account
+	if err := s.db.WithContext(ctx).Take(&a, accountID).Error; err != nil {
+		return notFound(err, "Account")
+	}
+	if !turnout.CheckPassword(a.PasswordHash, current) {
+		fe.Add("current_password", "That is not your current password.")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash := turnout.HashPassword(next)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&a).Updates(map[string]any{"password_hash": hash, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return tx.Exec("DELETE FROM sessions WHERE account_id = ?", accountID).Error
+	})
+}
+
 // DeleteSession removes a session.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return s.db.WithContext(ctx).Exec("DELETE FROM sessions WHERE id_hash = ?", turnout.HashToken(id)).Error

@@ -131,6 +131,9 @@ type OrganiserService interface {
 	FindInvitations(ctx context.Context, groupID int64) ([]*Invitation, error)
 	// RevokeInvitation withdraws an unused invitation of the group.
 	RevokeInvitation(ctx context.Context, groupID, invitationID int64) error
+	// ChangePassword replaces the account's password after checking the
+	// current one, and ends every session of the account.
+	ChangePassword(ctx context.Context, accountID int64, current, next string) error
 	// DeleteGroup deletes a group that has never had a public event.
 	DeleteGroup(ctx context.Context, groupID int64) error
 	// CreateAPIToken makes a named token for the account; the secret is returned once.

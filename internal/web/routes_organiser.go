@@ -34,6 +34,8 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	org := s.organiserGroup(app)
 	org.post("/logout", s.logout)
 	org.get("/dashboard", s.dashboard)
+	org.get("/account/password", s.passwordPage)
+	org.post("/account/password", s.changePassword)
 	org.get("/groups/:group/settings", s.groupSettingsPage)
 	org.post("/groups/:group/settings", s.updateGroupSettings)
 	org.post("/groups/:group/delete", s.deleteGroup)

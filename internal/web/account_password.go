@@ -1,0 +1,55 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+// passwordPage is GET /account/password.
+func (s *Server) passwordPage(c *fiber.Ctx) error {
+	return s.renderPassword(c, fiber.Map{"Errors": map[string]string{}})
+}
+
+func (s *Server) renderPassword(c *fiber.Ctx, data fiber.Map) error {
+	data["Title"] = "Change your password"
+	return s.render(c, "pages/account_password", data)
+}
+
+// changePassword is POST /account/password. Wrong current passwords count
+// as failed logins of the account, so the form cannot be used to guess.
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	acct, err := s.pageAccount(c)
+	if err != nil {
+		return err
+	}
+	key := "account:" + acct.Email
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	n, err := s.store.LoginFailures(ctx, key, loginWindow)
+	if err != nil {
+		return err
+	}
+	if n >= loginLimitAccount {
+		c.Status(fiber.StatusTooManyRequests)
+		c.Set(fiber.HeaderRetryAfter, "900")
+		return s.renderPassword(c, fiber.Map{"Errors": map[string]string{}, "Error": "Too many failed attempts. Wait 15 minutes and try again."})
+	}
+	err = s.store.ChangePassword(ctx, acct.ID, c.FormValue("current_password"), c.FormValue("password"))
+	if turnout.ErrorCode(err) == turnout.EINVALID {
+		if turnout.ErrorFields(err)["current_password"] != "" {
+			if err := s.store.RecordLoginFailure(ctx, loginWindow, key); err != nil {
+				return err
+			}
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderPassword(c, fiber.Map{"Errors": turnout.ErrorFields(err), "Error": turnout.ErrorMessage(err)})
+	} else if err != nil {
+		return err
+	}
+	// Every session of the account has ended; this browser gets a new one.
+	if err := s.startSession(c, acct.ID); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/dashboard", "Password changed. Any other device signed in to your account has been logged out.")
+}
