@@ -106,20 +106,7 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	}()
 	proctest.Await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
 
-	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	addr := strings.TrimPrefix(p.Base, "http://")
-	proctest.Await(t, "the listener to close", 10*time.Second, func() bool {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-		}
-		return err != nil
-	})
-	if !p.Running() {
-		t.Fatalf("process exited with a request in flight: %v\n%s", p.Err, p.Stderr.String())
-	}
+	stopAccepting(t, p)
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -202,20 +189,7 @@ func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
 		inflight <- answer{a, ok}
 	}()
 	proctest.Await(t, "the RSVP to be in flight", 10*time.Second, func() bool { return inFlight(t, p.Base) >= 2 })
-	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	addr := strings.TrimPrefix(p.Base, "http://")
-	proctest.Await(t, "the listener to close", 10*time.Second, func() bool {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-		}
-		return err != nil
-	})
-	if !p.Running() {
-		t.Fatalf("process exited with a request in flight: %v\n%s", p.Err, p.Stderr.String())
-	}
+	stopAccepting(t, p)
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
@@ -268,4 +242,24 @@ func lockEvents(t *testing.T, url string) pgx.Tx {
 		t.Fatal(err)
 	}
 	return tx
+}
+
+// stopAccepting sends SIGTERM and waits for the listener to close, checking
+// that the process is still running to finish the request in flight.
+func stopAccepting(t *testing.T, p *proctest.Process) {
+	t.Helper()
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(p.Base, "http://")
+	proctest.Await(t, "the listener to close", 10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	if !p.Running() {
+		t.Fatalf("process exited with a request in flight: %v\n%s", p.Err, p.Stderr.String())
+	}
 }
