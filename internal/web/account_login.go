@@ -54,8 +54,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	data := fiber.Map{"Next": next, "Email": email}
 	norm, _ := turnout.NormalizeEmail(email)
 	keys := []string{"ip:" + c.IP(), "account:" + norm}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	for i, limit := range []int{loginLimitAddress, loginLimitAccount} {
 		n, err := s.store.LoginFailures(ctx, keys[i], loginWindow)
 		if err != nil {

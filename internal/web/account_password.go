@@ -24,8 +24,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	key := "account:" + acct.Email
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	n, err := s.store.LoginFailures(ctx, key, loginWindow)
 	if err != nil {
 		return err

@@ -37,8 +37,7 @@ func (s *Server) signup(c *fiber.Ctx) error {
 		GroupName: c.FormValue("group_name"), Timezone: c.FormValue("timezone")}
 	typed := in
 	typed.Password = ""
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	acct, g, err := s.store.SignUp(ctx, in)
 	if err != nil {
 		if turnout.ErrorCode(err) != turnout.EINVALID {

@@ -98,8 +98,7 @@ func (s *Server) apiListEvents(c *fiber.Ctx) error {
 
 // apiShowEvent is GET /api/v1/events/{slug}.
 func (s *Server) apiShowEvent(c *fiber.Ctx) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return err

@@ -23,8 +23,7 @@ func (s *Server) apiCreateEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	g, err := s.store.FindGroupBySlug(ctx, c.Params("group"))
 	if err != nil {
 		return err
@@ -59,8 +58,7 @@ func (s *Server) apiUpdateEvent(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	updated, err := s.store.UpdateEvent(ctx, e.ID, in)
 	if err != nil {
 		return err
@@ -84,8 +82,7 @@ func (s *Server) apiCancelEvent(c *fiber.Ctx) error {
 	if body.Reason != nil {
 		reason = *body.Reason
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if _, err := s.store.CancelEvent(ctx, e.ID, reason); err != nil {
 		return err
 	}

@@ -15,8 +15,7 @@ func (s *Server) articlePage(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return turnout.Errorf(turnout.ENOTFOUND, "Article not found.")
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	a, events, err := s.store.FindArticle(ctx, id)
 	if err != nil {
 		return err
@@ -26,7 +25,6 @@ func (s *Server) articlePage(c *fiber.Ctx) error {
 
 // fetchPreview reads an article page's metadata for the event form.
 func (s *Server) fetchPreview(c *fiber.Ctx, url string) (*preview.Meta, error) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	return preview.Fetcher{AllowPrivate: s.cfg.AllowPrivateFetch}.Fetch(ctx, url)
 }

@@ -15,8 +15,7 @@ import (
 
 // organiserEvent returns the event of the slug if acct organises its group.
 func (s *Server) organiserEvent(c *fiber.Ctx, acct *turnout.Account) (*turnout.Event, error) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return nil, err
@@ -67,8 +66,7 @@ func (s *Server) attendeeCheckIn(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return turnout.Errorf(turnout.ENOTFOUND, "RSVP not found.")
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if _, err := s.store.SetCheckedIn(ctx, e.ID, id, c.FormValue("checked_in") == "1"); err != nil {
 		return err
 	}
@@ -86,8 +84,7 @@ func (s *Server) attendeesCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	list, _, err := s.store.FindRSVPs(ctx, e.ID, "")
 	if err != nil {
 		return err
@@ -165,8 +162,7 @@ func (s *Server) findAttendees(c *fiber.Ctx, e *turnout.Event) (string, []*turno
 	if err := fe.Err(); err != nil {
 		return q, nil, turnout.RSVPCounts{}, err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	list, counts, err := s.store.FindRSVPs(ctx, e.ID, q)
 	return q, list, counts, err
 }

@@ -16,8 +16,7 @@ func (s *Server) bearerAccount(c *fiber.Ctx) (*turnout.Account, error) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return nil, turnout.Errorf(turnout.EUNAUTHORIZED, "Send an API token: Authorization: Bearer TOKEN.")
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	return s.store.FindAccountByToken(ctx, strings.TrimSpace(token))
 }
 
@@ -25,8 +24,7 @@ func (s *Server) bearerAccount(c *fiber.Ctx) (*turnout.Account, error) {
 // role when none is given). Non-members get EFORBIDDEN; plain organisers
 // asking for an owner-only action get EFORBIDDEN too.
 func (s *Server) requireRole(c *fiber.Ctx, acct *turnout.Account, groupID int64, roles ...string) (*turnout.Membership, error) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	m, err := s.store.FindMembership(ctx, acct.ID, groupID)
 	if turnout.ErrorCode(err) == turnout.ENOTFOUND {
 		return nil, turnout.Errorf(turnout.EFORBIDDEN, "You are not an organiser of this group.")

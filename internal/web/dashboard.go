@@ -19,8 +19,7 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	groups, err := s.store.FindAccountGroups(ctx, acct.ID)
 	if err != nil {
 		return err

@@ -30,8 +30,7 @@ func (s *Server) setStatus(status, msg string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ctx, cancel := s.ctx(c)
-		defer cancel()
+		ctx := c.UserContext()
 		if _, err := s.store.UpdateEvent(ctx, e.ID, turnout.EventInput{Status: &status}); err != nil {
 			if turnout.ErrorCode(err) == turnout.EINVALID {
 				return s.redirectFlash(c, "/events/"+e.Slug+"/edit", turnout.ErrorFields(err)["status"])
@@ -58,8 +57,7 @@ func (s *Server) cancelEvent(c *fiber.Ctx) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if _, err := s.store.CancelEvent(ctx, e.ID, reason); err != nil {
 		data := fiber.Map{"Title": "Cancel " + e.Title, "Event": e, "Reason": reason}
 		return s.formFailure(c, err, "pages/event_cancel", data)
@@ -82,8 +80,7 @@ func (s *Server) deleteEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if err := s.store.DeleteEvent(ctx, e.ID); err != nil {
 		return err
 	}
@@ -96,8 +93,7 @@ func (s *Server) duplicateEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	dup, err := s.store.DuplicateEvent(ctx, e.ID, 7*24*time.Hour)
 	if err != nil {
 		return err

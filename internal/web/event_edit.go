@@ -46,8 +46,7 @@ func (s *Server) createEvent(c *fiber.Ctx) error {
 	if err := validateAll(in, fe, &turnout.Event{GroupID: g.ID}, true, g.Timezone); err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(g, nil, f, nil))
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	e, err := s.store.CreateEvent(ctx, g.ID, in)
 	if err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(g, nil, f, nil))
@@ -85,8 +84,7 @@ func (s *Server) updateEvent(c *fiber.Ctx) error {
 	if err := validateAll(in, fe, e, false, e.Group.Timezone); err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(e.Group, e, f, nil))
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	updated, err := s.store.UpdateEvent(ctx, e.ID, in)
 	if err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(e.Group, e, f, nil))

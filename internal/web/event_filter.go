@@ -38,8 +38,7 @@ func (s *Server) listEvents(c *fiber.Ctx) (listQuery, []*turnout.Event, bool, er
 	if err != nil {
 		return q, nil, false, err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	events, more, err := s.store.FindEvents(ctx, f)
 	return q, events, more, err
 }

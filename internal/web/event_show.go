@@ -33,8 +33,7 @@ func (s *Server) eventPageData(c *fiber.Ctx, e *turnout.Event) fiber.Map {
 
 // findListedEvent returns a published or cancelled event by slug.
 func (s *Server) findListedEvent(c *fiber.Ctx, slug string) (*turnout.Event, error) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	e, err := s.store.FindEventBySlug(ctx, slug)
 	if err != nil {
 		return nil, err

@@ -78,8 +78,7 @@ func (s *Server) groupFeed(c *fiber.Ctx, format string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	g, v, err := s.store.FindGroupFeedVersion(ctx, c.Params("group"))
 	if err != nil {
 		return err
@@ -125,8 +124,7 @@ func feedKinds(c *fiber.Ctx) ([]string, error) {
 // not moved: a conditional request is then answered without rendering, and
 // a full one with the cached bytes. Otherwise the feed is rendered once.
 func (s *Server) serveFeed(c *fiber.Ctx, r feedRequest) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	// The version is read before the events, so a body is never labelled
 	// with a version newer than its content.
 	v, err := s.store.FindFeedVersion(ctx, r.scope)
@@ -138,8 +136,7 @@ func (s *Server) serveFeed(c *fiber.Ctx, r feedRequest) error {
 
 // serveFeedVersion is serveFeed with the scope's version already read.
 func (s *Server) serveFeedVersion(c *fiber.Ctx, r feedRequest, v turnout.FeedVersion) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	now := s.now().UTC()
 	entry := s.feeds.cache.get(r.key())
 	if entry == nil || !entry.fresh(v.Version, now) {

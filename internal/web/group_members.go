@@ -20,8 +20,7 @@ func (s *Server) membersPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderMembers(c *fiber.Ctx, acct *turnout.Account, g *turnout.Group, m *turnout.Membership, data fiber.Map) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	members, err := s.store.FindMembers(ctx, g.ID)
 	if err != nil {
 		return err
@@ -49,8 +48,7 @@ func (s *Server) invite(c *fiber.Ctx) error {
 		return err
 	}
 	role := c.FormValue("role")
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	token, inv, err := s.store.CreateInvitation(ctx, g.ID, acct.ID, role)
 	if err != nil {
 		return err
@@ -91,8 +89,7 @@ func (s *Server) ownerMemberAction(c *fiber.Ctx, flash string, change func(ctx c
 	if err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if err := change(ctx, g.ID, id); err != nil {
 		return err
 	}
@@ -109,8 +106,7 @@ func (s *Server) revokeInvitation(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return turnout.Errorf(turnout.ENOTFOUND, "Invitation not found.")
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if err := s.store.RevokeInvitation(ctx, g.ID, id); err != nil {
 		return err
 	}

@@ -34,8 +34,7 @@ func (s *Server) updateGroupSettings(c *fiber.Ctx) error {
 	}
 	f := groupForm{Name: c.FormValue("name"), Description: c.FormValue("description"), Website: c.FormValue("website"),
 		Timezone: c.FormValue("timezone"), ContactEmail: c.FormValue("contact_email")}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	in := turnout.GroupInput{Name: &f.Name, Description: &f.Description, Website: &f.Website, Timezone: &f.Timezone, ContactEmail: &f.ContactEmail}
 	if _, err := s.store.UpdateGroup(ctx, g.ID, in); err != nil {
 		return s.formFailure(c, err, "pages/group_settings", s.settingsData(g, f, m))
@@ -55,8 +54,7 @@ func (s *Server) deleteGroup(c *fiber.Ctx) error {
 		err := &turnout.Error{Code: turnout.EINVALID, Message: "The group was not deleted.", Fields: map[string]string{"confirm": "Type " + g.Slug + " to confirm."}}
 		return s.formFailure(c, err, "pages/group_settings", s.settingsData(g, f, m))
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if err := s.store.DeleteGroup(ctx, g.ID); err != nil {
 		return s.formFailure(c, err, "pages/group_settings", s.settingsData(g, f, m))
 	}

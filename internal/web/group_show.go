@@ -6,8 +6,7 @@ import (
 
 // groupPage shows a group and its upcoming events.
 func (s *Server) groupPage(c *fiber.Ctx) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	g, err := s.store.FindGroupBySlug(ctx, c.Params("group"))
 	if err != nil {
 		return err

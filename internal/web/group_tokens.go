@@ -19,8 +19,7 @@ func (s *Server) tokensPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderTokens(c *fiber.Ctx, acct *turnout.Account, g *turnout.Group, data fiber.Map) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	tokens, err := s.store.FindAPITokens(ctx, acct.ID)
 	if err != nil {
 		return err
@@ -38,8 +37,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		return err
 	}
 	name := c.FormValue("name")
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	token, err := s.store.CreateAPIToken(ctx, acct.ID, name)
 	if err != nil {
 		if turnout.ErrorCode(err) != turnout.EINVALID {
@@ -62,8 +60,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	if err != nil || id <= 0 {
 		return turnout.Errorf(turnout.ENOTFOUND, "Token not found.")
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if err := s.store.RevokeAPIToken(ctx, acct.ID, id); err != nil {
 		return err
 	}

@@ -9,8 +9,7 @@ import (
 // invitationPage is GET /invitations/{token}: join as the signed-in account,
 // or create one.
 func (s *Server) invitationPage(c *fiber.Ctx) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	inv, err := s.store.FindInvitation(ctx, c.Params("token"))
 	if err != nil {
 		return err
@@ -45,8 +44,7 @@ func (s *Server) acceptInvitation(c *fiber.Ctx) error {
 	} else {
 		in = &turnout.SignupInput{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"), Timezone: "UTC"}
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	joined, g, err := s.store.AcceptInvitation(ctx, token, accountID, in)
 	if err != nil {
 		if turnout.ErrorCode(err) != turnout.EINVALID || in == nil {

@@ -13,8 +13,7 @@ func (s *Server) memberGroup(c *fiber.Ctx, roles ...string) (*turnout.Account, *
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	g, err := s.store.FindGroupBySlug(ctx, c.Params("group"))
 	if err != nil {
 		return nil, nil, nil, err
@@ -38,8 +37,7 @@ func (s *Server) memberEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, er
 
 // eventOf loads the route's event and checks acct belongs to its group.
 func (s *Server) eventOf(c *fiber.Ctx, acct *turnout.Account) (*turnout.Account, *turnout.Event, error) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return nil, nil, err

@@ -20,8 +20,7 @@ func (s *Server) rateLimitRSVP(c *fiber.Ctx) error {
 	}
 	now := s.now().UTC()
 	window := now.Truncate(time.Minute)
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	n, err := s.store.HitRateLimit(ctx, "rsvp:"+c.IP(), window)
 	if err != nil {
 		return err

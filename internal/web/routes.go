@@ -18,6 +18,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(s.clientAddress)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(requestid.New())
+	app.Use(requestContext)
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
 

@@ -94,8 +94,7 @@ func (s *Server) storeRSVP(c *fiber.Ctx, e *turnout.Event, in turnout.RSVPInput)
 	if err := s.rateLimitRSVP(c); err != nil {
 		return nil, "", err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	return s.store.CreateRSVP(ctx, e.ID, in)
 }
 

@@ -13,8 +13,7 @@ import (
 // rsvpManagePage is GET /rsvp/{token}: the supporter's private page to
 // change or cancel their RSVP. An unknown token is a plain 404.
 func (s *Server) rsvpManagePage(c *fiber.Ctx) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	r, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
 	if err != nil {
 		return err
@@ -60,8 +59,7 @@ func (s *Server) rsvpManageUpdate(c *fiber.Ctx) error {
 	if code != turnout.EINVALID && code != turnout.ECONFLICT && code != turnout.ERATELIMITED {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	r, e, ferr := s.store.FindRSVPByToken(ctx, token)
 	if ferr != nil {
 		return ferr
@@ -81,16 +79,14 @@ func (s *Server) updateRSVP(c *fiber.Ctx, token string, u turnout.RSVPUpdate) er
 	if err := s.rateLimitRSVP(c); err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	_, err := s.store.UpdateRSVP(ctx, token, u)
 	return err
 }
 
 // rsvpManageCancel is POST /rsvp/{token}/cancel: delete the RSVP.
 func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	_, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
 	if err != nil {
 		return err
@@ -121,8 +117,7 @@ func (s *Server) apiRSVP(r *turnout.RSVP, e *turnout.Event) fiber.Map {
 
 // apiShowRSVP is GET /api/v1/rsvps/{token}.
 func (s *Server) apiShowRSVP(c *fiber.Ctx) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	r, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
 	if err != nil {
 		return err
@@ -148,8 +143,7 @@ func (s *Server) apiDeleteRSVP(c *fiber.Ctx) error {
 	if err := s.rateLimitRSVP(c); err != nil {
 		return err
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if err := s.store.CancelRSVP(ctx, c.Params("token")); err != nil {
 		return err
 	}

@@ -108,7 +108,14 @@ func newViews() (*html.Engine, error) {
 	return engine, nil
 }
 
-// ctx returns a context for store calls made by one request.
-func (s *Server) ctx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.UserContext(), 10*time.Second)
+// requestTimeout bounds the store calls one request makes.
+const requestTimeout = 10 * time.Second
+
+// requestContext gives each request one context, with a time limit, that
+// every store call the request makes shares (c.UserContext()).
+func requestContext(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
 }

@@ -29,8 +29,7 @@ func (s *Server) session(c *fiber.Ctx) (*turnout.Session, error) {
 	}
 	var sess *turnout.Session
 	if id := c.Cookies(sessionCookie); id != "" {
-		ctx, cancel := s.ctx(c)
-		defer cancel()
+		ctx := c.UserContext()
 		found, err := s.store.FindSession(ctx, id)
 		switch turnout.ErrorCode(err) {
 		case "":
@@ -48,8 +47,7 @@ func (s *Server) session(c *fiber.Ctx) (*turnout.Session, error) {
 // startSession creates a session for the account, ending the browser's
 // previous one (the id is rotated at every login), and sets the cookie.
 func (s *Server) startSession(c *fiber.Ctx, accountID int64) error {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
+	ctx := c.UserContext()
 	if old := c.Cookies(sessionCookie); old != "" {
 		if err := s.store.DeleteSession(ctx, old); err != nil {
 			return err
@@ -69,8 +67,7 @@ func (s *Server) startSession(c *fiber.Ctx, accountID int64) error {
 // endSession destroys the browser's session, in the database and the cookie.
 func (s *Server) endSession(c *fiber.Ctx) error {
 	if id := c.Cookies(sessionCookie); id != "" {
-		ctx, cancel := s.ctx(c)
-		defer cancel()
+		ctx := c.UserContext()
 		if err := s.store.DeleteSession(ctx, id); err != nil {
 			return err
 		}
