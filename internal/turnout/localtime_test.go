@@ -20,9 +20,14 @@ func TestParseLocalTime(t *testing.T) {
 		{"OKSeconds", "2026-07-10T13:00:30", london, "2026-07-10T12:00:30Z", ""},
 		{"OKOffset", "2026-07-10T13:00:00+02:00", london, "2026-07-10T11:00:00Z", ""},
 		{"ErrSkippedHour", "2026-03-29T01:30", london, "", "does not exist"},
-		{"AmbiguousTakesFirst", "2026-10-25T01:30", london, "2026-10-25T00:30:00Z", ""},
+		{"ErrRepeatedHourNamesBoth", "2027-10-31T01:30", london, "", "01:30 BST (UTC+01:00) or 01:30 GMT (UTC+00:00)"},
+		{"ErrRepeatedHourSaysHowInAPI", "2027-10-31T01:30", london, "", "2027-10-31T01:30:00+01:00 or 2027-10-31T01:30:00+00:00"},
+		{"RepeatedHourWithBSTOffset", "2027-10-31T01:30:00+01:00", london, "2027-10-31T00:30:00Z", ""},
+		{"RepeatedHourWithGMTOffset", "2027-10-31T01:30:00+00:00", london, "2027-10-31T01:30:00Z", ""},
+		{"JustBeforeRepeatedHour", "2027-10-31T00:59", london, "2027-10-30T23:59:00Z", ""},
+		{"JustAfterRepeatedHour", "2027-10-31T02:00", london, "2027-10-31T02:00:00Z", ""},
 		{"AucklandSkipped", "2026-09-27T02:30", auckland, "", "does not exist"},
-		{"AucklandAmbiguousFirst", "2026-04-05T02:30", auckland, "2026-04-04T13:30:00Z", ""},
+		{"ErrAucklandRepeatedHour", "2026-04-05T02:30", auckland, "", "02:30 NZDT (UTC+13:00) or 02:30 NZST (UTC+12:00)"},
 		{"ErrGarbage", "next tuesday", london, "", "Enter a date"},
 		{"ErrYearZero", "0000-01-01T10:00", london, "", "year"},
 		{"ErrYear9999", "9999-01-01T10:00", london, "", "year"},
@@ -43,6 +48,20 @@ func TestParseLocalTime(t *testing.T) {
 				t.Fatalf("got %s, want %s", s, tc.want)
 			}
 		})
+	}
+}
+
+func TestWallClockChoices(t *testing.T) {
+	london, _ := LoadZone("Europe/London")
+	got := WallClockChoices("2027-10-31T01:30", london)
+	if len(got) != 2 || got[0].Abbrev != "BST" || got[0].Offset != "+01:00" || got[1].Abbrev != "GMT" || got[1].Offset != "+00:00" ||
+		got[0].Instant.Format(time.RFC3339) != "2027-10-31T00:30:00Z" || got[1].Instant.Format(time.RFC3339) != "2027-10-31T01:30:00Z" {
+		t.Fatalf("choices %+v", got)
+	}
+	for _, s := range []string{"2027-10-31T00:30", "2027-10-31T02:30", "2027-03-28T01:30", "garbage"} {
+		if c := WallClockChoices(s, london); c != nil {
+			t.Errorf("%s: choices %+v, want none", s, c)
+		}
 	}
 }
 

@@ -80,6 +80,10 @@ func kindLabel(kind string) string {
 func when(e *turnout.Event) string {
 	start, end := e.LocalStart(), e.LocalEnd()
 	if start.Year() == end.Year() && start.YearDay() == end.YearDay() {
+		// Across a clock change the start and end have different abbreviations: name both.
+		if a, _ := start.Zone(); a != end.Format("MST") {
+			return start.Format("Monday 2 January 2006, 15:04 MST") + "–" + end.Format("15:04 MST")
+		}
 		return start.Format("Monday 2 January 2006, 15:04") + "–" + end.Format("15:04 MST")
 	}
 	return start.Format("Mon 2 Jan 2006, 15:04 MST") + " to " + end.Format("Mon 2 Jan 2006, 15:04 MST")
