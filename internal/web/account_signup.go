@@ -24,7 +24,7 @@ func (s *Server) renderSignup(c *fiber.Ctx, data fiber.Map) error {
 	data["Title"] = "Sign up"
 	data["CSRF"] = tok
 	form, _ := data["Form"].(turnout.SignupInput)
-	data["Zones"] = zoneChoices(form.Timezone)
+	zoneSelect(data, "", form.Timezone)
 	return s.render(c, "pages/signup", data)
 }
 

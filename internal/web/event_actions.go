@@ -16,6 +16,12 @@ func (s *Server) previewEvent(c *fiber.Ctx) error {
 		return err
 	}
 	data := s.eventPageData(c, e)
+	// The RSVP box as supporters will see it once the event is published, inert here.
+	shown := *e
+	if shown.Status == turnout.StatusDraft {
+		shown.Status = turnout.StatusPublished
+	}
+	s.rsvpFormData(data, &shown, rsvpForm{})
 	data["Preview"] = true
 	data["Flash"] = "Preview: this is how the event page looks to supporters."
 	c.Set("X-Robots-Tag", "noindex")

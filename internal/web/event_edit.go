@@ -2,6 +2,8 @@ package web
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -14,12 +16,30 @@ func (s *Server) eventFormData(g *turnout.Group, e *turnout.Event, f eventForm, 
 		errs = map[string]string{}
 	}
 	data := fiber.Map{"Group": g, "Event": e, "Form": f.withBlankRow(), "Errors": errs,
-		"Zones": zoneChoices(f.Timezone), "Kinds": turnout.Kinds, "Title": "New event", "Action": "/groups/" + g.Slug + "/events/new"}
+		"Choices": f.ambiguous(g.Timezone), "Kinds": turnout.Kinds, "Title": "New event", "Action": "/groups/" + g.Slug + "/events/new"}
+	zoneSelect(data, g.Timezone, f.Timezone)
+	data["Wide"] = true
+	data["DefaultMaxGuests"] = turnout.DefaultMaxGuests
+	choices := data["Choices"].(map[string][]turnout.WallClockChoice)
+	tc := map[string]timeChoice{}
+	for field, c := range choices {
+		wall, _ := time.Parse(turnout.LocalLayout, strings.TrimSpace(f.wall(field)))
+		tc[field] = timeChoice{Field: field, Choices: c, Chosen: f.Offsets[field],
+			Question: "Which " + wall.Format("15:04") + " on " + wall.Format("2 January 2006") + "?"}
+	}
+	data["TimeChoices"] = tc
 	if e != nil {
 		data["Title"] = "Edit " + e.Title
 		data["Action"] = "/events/" + e.Slug + "/edit"
 	}
 	return data
+}
+
+// timeChoice is the question beside a time in the repeated hour of a clock
+// change: which of its instants is meant.
+type timeChoice struct {
+	Field, Question, Chosen string
+	Choices                 []turnout.WallClockChoice
 }
 
 // newEventPage is GET /groups/{group}/events/new.
@@ -42,8 +62,15 @@ func (s *Server) createEvent(c *fiber.Ctx) error {
 	if c.FormValue("fill") != "" {
 		return s.fillArticle(c, g, nil, f)
 	}
-	in, fe := f.input(true)
-	if err := validateAll(in, fe, &turnout.Event{GroupID: g.ID}, true, g.Timezone); err != nil {
+	action := c.FormValue("action")
+	switch {
+	case action == "publish":
+		f.Status = turnout.StatusPublished
+	case f.Status == "":
+		f.Status = turnout.StatusDraft
+	}
+	in, fe := f.input(true, g.Timezone)
+	if err := validateAll(f, in, fe, &turnout.Event{GroupID: g.ID}, true, g.Timezone); err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(g, nil, f, nil))
 	}
 	ctx := c.UserContext()
@@ -51,11 +78,22 @@ func (s *Server) createEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(g, nil, f, nil))
 	}
-	msg := "Saved as a draft. Only your group's organisers can see it until you publish it."
-	if e.Status == turnout.StatusPublished {
-		msg = "Published. The event is now public."
+	return s.afterSave(c, e, action, "", "Saved as a draft. Only your group's organisers can see it until you publish it.")
+}
+
+// afterSave answers a saved event form: the button "preview" opens the
+// preview; otherwise back to the form, saying what happened to the status
+// (before is the status before saving, "" for a new event), else saved.
+func (s *Server) afterSave(c *fiber.Ctx, e *turnout.Event, action, before, saved string) error {
+	switch {
+	case action == "preview":
+		return s.redirectFlash(c, "/events/"+e.Slug+"/preview", "Saved.")
+	case e.Status == turnout.StatusPublished && before != turnout.StatusPublished:
+		return s.redirectFlash(c, "/events/"+e.Slug+"/edit", "Published. The event is now public.")
+	case e.Status == turnout.StatusDraft && before == turnout.StatusPublished:
+		return s.redirectFlash(c, "/events/"+e.Slug+"/edit", "Back to draft. The event is hidden from the public.")
 	}
-	return s.redirectFlash(c, "/events/"+e.Slug+"/edit", msg)
+	return s.redirectFlash(c, "/events/"+e.Slug+"/edit", saved)
 }
 
 // editEventPage is GET /events/{slug}/edit.
@@ -74,14 +112,24 @@ func (s *Server) updateEvent(c *fiber.Ctx) error {
 		return err
 	}
 	f := readEventForm(c)
-	if e.Cancelled() {
+	// The buttons say what happens to the status; a form without them (or
+	// an older page) may still send a status field.
+	action := c.FormValue("action")
+	switch {
+	case e.Cancelled():
+		f.Status = e.Status
+	case action == "publish":
+		f.Status = turnout.StatusPublished
+	case action == "unpublish":
+		f.Status = turnout.StatusDraft
+	case f.Status == "":
 		f.Status = e.Status
 	}
 	if c.FormValue("fill") != "" {
 		return s.fillArticle(c, e.Group, e, f)
 	}
-	in, fe := f.input(!e.Cancelled())
-	if err := validateAll(in, fe, e, false, e.Group.Timezone); err != nil {
+	in, fe := f.input(!e.Cancelled(), e.Group.Timezone)
+	if err := validateAll(f, in, fe, e, false, e.Group.Timezone); err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(e.Group, e, f, nil))
 	}
 	ctx := c.UserContext()
@@ -89,7 +137,7 @@ func (s *Server) updateEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailure(c, err, "pages/event_form", s.eventFormData(e.Group, e, f, nil))
 	}
-	return s.redirectFlash(c, "/events/"+updated.Slug+"/edit", "Changes saved.")
+	return s.afterSave(c, updated, action, e.Status, "Changes saved.")
 }
 
 // fillArticle fetches the page of the article row whose button was pressed

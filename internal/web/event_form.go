@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,8 +19,59 @@ const maxArticleRows = 30
 type eventForm struct {
 	Title, Kind, Summary, Description, StartsAt, EndsAt, Timezone string
 	Venue, Address, OnlineURL, Accessibility, Capacity, Status    string
-	RequireEmail                                                  bool
-	Articles                                                      []articleRow
+	MaxGuests, RSVPClosesAt                                       string
+	// Offsets ("+01:00") chosen for times in the repeated hour of a clock
+	// change, by field name (starts_at, ends_at, rsvp_closes_at).
+	Offsets      map[string]string
+	RequireEmail bool
+	Articles     []articleRow
+}
+
+// timeFields are the form's wall-clock fields.
+var timeFields = []string{"starts_at", "ends_at", "rsvp_closes_at"}
+
+// wall is the wall-clock text typed in a time field.
+func (f eventForm) wall(field string) string {
+	switch field {
+	case "starts_at":
+		return f.StartsAt
+	case "ends_at":
+		return f.EndsAt
+	}
+	return f.RSVPClosesAt
+}
+
+// ambiguous lists, by field, the choices of each time typed in the repeated
+// hour of a clock change in the form's zone.
+func (f eventForm) ambiguous(defaultTZ string) map[string][]turnout.WallClockChoice {
+	tz := f.Timezone
+	if tz == "" {
+		tz = defaultTZ
+	}
+	loc, err := turnout.LoadZone(tz)
+	if err != nil {
+		return nil
+	}
+	out := map[string][]turnout.WallClockChoice{}
+	for _, field := range timeFields {
+		if c := turnout.WallClockChoices(strings.TrimSpace(f.wall(field)), loc); c != nil {
+			out[field] = c
+		}
+	}
+	return out
+}
+
+// resolved is the time to give the domain for field: the wall-clock text,
+// or when it is in a repeated hour and one of its offsets was chosen, the
+// same time with that offset.
+func (f eventForm) resolved(field string, choices map[string][]turnout.WallClockChoice) string {
+	w := strings.TrimSpace(f.wall(field))
+	for _, c := range choices[field] {
+		if c.Offset == f.Offsets[field] {
+			return c.Instant.Format(time.RFC3339)
+		}
+	}
+	return w
 }
 
 // articleRow is one linked article in the form; Position orders them.
@@ -32,7 +84,22 @@ func eventFormOf(e *turnout.Event) eventForm {
 	f := eventForm{Title: e.Title, Kind: e.Kind, Summary: e.Summary, Description: e.Description,
 		StartsAt: e.LocalStart().Format(turnout.LocalLayout), EndsAt: e.LocalEnd().Format(turnout.LocalLayout),
 		Timezone: e.Timezone, Venue: e.Venue, Address: e.Address, OnlineURL: e.OnlineURL,
-		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status}
+		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status,
+		MaxGuests: strconv.Itoa(e.MaxGuests), Offsets: map[string]string{}}
+	if e.RSVPClosesAt != nil {
+		f.RSVPClosesAt = e.RSVPClosesAt.In(e.Location()).Format(turnout.LocalLayout)
+	}
+	// A stored time in a repeated hour keeps its offset, so saving again means the same instant.
+	for field, t := range map[string]time.Time{"starts_at": e.StartsAt, "ends_at": e.EndsAt} {
+		if turnout.WallClockChoices(t.In(e.Location()).Format(turnout.LocalLayout), e.Location()) != nil {
+			f.Offsets[field] = t.In(e.Location()).Format("-07:00")
+		}
+	}
+	if e.RSVPClosesAt != nil {
+		if l := e.RSVPClosesAt.In(e.Location()); turnout.WallClockChoices(l.Format(turnout.LocalLayout), e.Location()) != nil {
+			f.Offsets["rsvp_closes_at"] = l.Format("-07:00")
+		}
+	}
 	if e.Capacity != nil {
 		f.Capacity = strconv.Itoa(*e.Capacity)
 	}
@@ -49,7 +116,13 @@ func readEventForm(c *fiber.Ctx) eventForm {
 	f := eventForm{Title: v("title"), Kind: v("kind"), Summary: v("summary"), Description: v("description"),
 		StartsAt: v("starts_at"), EndsAt: v("ends_at"), Timezone: v("timezone"), Venue: v("venue"),
 		Address: v("address"), OnlineURL: v("online_url"), Accessibility: v("accessibility"),
-		Capacity: v("capacity"), Status: v("status")}
+		Capacity: v("capacity"), Status: v("status"), MaxGuests: v("max_guests"), RSVPClosesAt: v("rsvp_closes_at"),
+		Offsets: map[string]string{}}
+	for _, field := range timeFields {
+		if o := v(field + "_offset"); o != "" {
+			f.Offsets[field] = o
+		}
+	}
 	switch strings.ToLower(v("require_email")) {
 	case "on", "true", "1", "yes":
 		f.RequireEmail = true
@@ -82,13 +155,27 @@ func readEventForm(c *fiber.Ctx) eventForm {
 // input converts the form to an EventInput. withStatus is false where the
 // form has no status choice (a cancelled event). Problems the input type
 // cannot carry (a capacity that is not a number) come back as field errors.
-func (f eventForm) input(withStatus bool) (turnout.EventInput, turnout.FieldErrors) {
+func (f eventForm) input(withStatus bool, defaultTZ string) (turnout.EventInput, turnout.FieldErrors) {
 	fe := turnout.FieldErrors{}
+	choices := f.ambiguous(defaultTZ)
+	start, end, closes := f.resolved("starts_at", choices), f.resolved("ends_at", choices), f.resolved("rsvp_closes_at", choices)
 	in := turnout.EventInput{Title: &f.Title, Kind: &f.Kind, Summary: &f.Summary, Description: &f.Description,
-		StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Venue: &f.Venue, Address: &f.Address,
+		StartsAt: &start, EndsAt: &end, Timezone: &f.Timezone, Venue: &f.Venue, Address: &f.Address,
 		OnlineURL: &f.OnlineURL, Accessibility: &f.Accessibility, RequireEmail: &f.RequireEmail}
-	if withStatus {
+	if withStatus && f.Status != "" {
 		in.Status = &f.Status
+	}
+	in.RSVPClosesAt = turnout.Nullable[string]{Set: true}
+	if strings.TrimSpace(closes) != "" {
+		in.RSVPClosesAt.Value = &closes
+	}
+	if g := strings.TrimSpace(f.MaxGuests); g != "" {
+		n, err := strconv.Atoi(g)
+		if err != nil {
+			fe.Add("max_guests", "Guests per RSVP must be a whole number from 0 to 50.")
+		} else {
+			in.MaxGuests = &n
+		}
 	}
 	in.Capacity = turnout.Nullable[int]{Set: true}
 	if c := strings.TrimSpace(f.Capacity); c != "" {
@@ -109,10 +196,17 @@ func (f eventForm) input(withStatus bool) (turnout.EventInput, turnout.FieldErro
 
 // validateAll collects every field error at once: those of the form itself
 // and those Apply reports, checked on a scratch event.
-func validateAll(in turnout.EventInput, fe turnout.FieldErrors, base *turnout.Event, create bool, tz string) error {
+// A time in the repeated hour of a clock change is asked about beside its
+// field, in the form's words rather than the API's.
+func validateAll(f eventForm, in turnout.EventInput, fe turnout.FieldErrors, base *turnout.Event, create bool, tz string) error {
 	scratch := *base
 	if _, err := in.Apply(&scratch, create, tz); err != nil {
+		choices := f.ambiguous(tz)
 		for k, v := range turnout.ErrorFields(err) {
+			if c := choices[k]; len(c) == 2 && f.Offsets[k] != c[0].Offset && f.Offsets[k] != c[1].Offset {
+				v = strings.Replace(strings.TrimSpace(f.wall(k)), "T", " ", 1) + " happens twice that night because the clocks go back. Choose " +
+					c[0].Label + " or " + c[1].Label + "."
+			}
 			fe.Add(k, v)
 		}
 	}

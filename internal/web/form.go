@@ -2,6 +2,8 @@ package web
 
 import (
 	"html/template"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,6 +45,16 @@ func formFuncs(m template.FuncMap) {
 	m["invalid"] = invalidAttrs
 	m["fieldError"] = fieldError
 	m["fieldID"] = fieldID
+	m["errorList"] = errorList
+	m["hasPrefixError"] = func(errs map[string]string, prefix string) bool {
+		for k := range errs {
+			if strings.HasPrefix(k, prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	m["zoneLabel"] = zoneLabel
 	// deref is also defined by the RSVP work; whichever lands, it is the same.
 	m["deref"] = func(p *int) int {
 		if p == nil {
@@ -70,29 +82,110 @@ func (s *Server) formFailure(c *fiber.Ctx, err error, page string, data fiber.Ma
 	return s.render(c, page, data)
 }
 
-// timeZones offered by the time zone select: common zones of the places
-// where groups organise; a group's or event's own zone is added if missing.
-var timeZones = []string{
-	"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Brussels",
-	"Europe/Amsterdam", "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Vienna", "Europe/Zurich",
-	"Europe/Prague", "Europe/Warsaw", "Europe/Stockholm", "Europe/Oslo", "Europe/Copenhagen",
-	"Europe/Helsinki", "Europe/Athens", "Europe/Bucharest", "Europe/Istanbul", "Europe/Kyiv",
-	"Africa/Cairo", "Africa/Lagos", "Africa/Johannesburg", "Africa/Nairobi",
-	"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-	"America/Mexico_City", "America/Bogota", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
-	"Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta", "Asia/Manila", "Asia/Hong_Kong",
-	"Asia/Tokyo", "Asia/Seoul", "Australia/Sydney", "Australia/Perth", "Pacific/Auckland",
+//go:generate go run ./zonesgen -o zones_gen.go
+
+// zoneGroup is one optgroup of the time zone select: a region of the tz
+// database and its zones.
+type zoneGroup struct {
+	Region string
+	Zones  []zoneOption
 }
 
-// zoneChoices is timeZones with current added when it is not among them.
-func zoneChoices(current string) []string {
-	for _, z := range timeZones {
-		if z == current {
-			return timeZones
+// zoneOption is one zone of the select: its IANA name and what is shown.
+type zoneOption struct{ Name, Label string }
+
+// zoneGroups groups every zone where people live by region, with UTC last.
+var zoneGroups = func() []zoneGroup {
+	var out []zoneGroup
+	for _, name := range zoneNames {
+		region, city, _ := strings.Cut(name, "/")
+		if len(out) == 0 || out[len(out)-1].Region != region {
+			out = append(out, zoneGroup{Region: region})
+		}
+		g := &out[len(out)-1]
+		g.Zones = append(g.Zones, zoneOption{Name: name, Label: strings.ReplaceAll(city, "_", " ")})
+	}
+	return append(out, zoneGroup{Region: "Other", Zones: []zoneOption{{Name: "UTC", Label: "UTC (Coordinated Universal Time)"}}})
+}()
+
+// zoneSelect is what partials/zone_select needs besides the form: the
+// groups, first the group's own zone, and current when it is offered nowhere
+// else (a zone the list does not hold), so that saving never changes it.
+func zoneSelect(data fiber.Map, first, current string) fiber.Map {
+	data["Zones"], data["ZoneFirst"], data["ZoneExtra"] = zoneGroups, first, ""
+	if current == "" || current == first {
+		return data
+	}
+	for _, g := range zoneGroups {
+		for _, z := range g.Zones {
+			if z.Name == current {
+				return data
+			}
 		}
 	}
-	if current == "" {
-		return timeZones
+	data["ZoneExtra"] = current
+	return data
+}
+
+// zoneLabel is how a zone is named in the first option: the IANA name, readable.
+func zoneLabel(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+// errorItem is one entry of the error summary: the message and the id of
+// the element it is about.
+type errorItem struct{ ID, Message string }
+
+// eventFieldOrder is the order of the event form's fields, top to bottom.
+var eventFieldOrder = []string{"title", "kind", "summary", "description", "starts_at", "ends_at", "timezone",
+	"venue", "address", "online_url", "accessibility", "capacity", "max_guests", "rsvp_closes_at", "require_email"}
+
+// errorList orders field errors as the fields appear in the form, article
+// rows after, anything else last, each linked to its field's id.
+func errorList(errs map[string]string) []errorItem {
+	rank := func(f string) int {
+		for i, k := range eventFieldOrder {
+			if k == f {
+				return i
+			}
+		}
+		if strings.HasPrefix(f, "articles.") {
+			return len(eventFieldOrder)
+		}
+		return len(eventFieldOrder) + 1
 	}
-	return append([]string{current}, timeZones...)
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if a, b := rank(keys[i]), rank(keys[j]); a != b {
+			return a < b
+		}
+		return naturalLess(keys[i], keys[j])
+	})
+	out := make([]errorItem, 0, len(keys))
+	for _, k := range keys {
+		id := fieldID(k)
+		if rank(k) > len(eventFieldOrder) {
+			id = "event-actions"
+		}
+		out = append(out, errorItem{ID: id, Message: errs[k]})
+	}
+	return out
+}
+
+// naturalLess orders articles.2.url before articles.10.url.
+func naturalLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if pa[i] == pb[i] {
+			continue
+		}
+		na, ea := strconv.Atoi(pa[i])
+		nb, eb := strconv.Atoi(pb[i])
+		if ea == nil && eb == nil {
+			return na < nb
+		}
+		return pa[i] < pb[i]
+	}
+	return len(pa) < len(pb)
 }

@@ -12,8 +12,8 @@ type groupForm struct {
 }
 
 func (s *Server) settingsData(g *turnout.Group, f groupForm, m *turnout.Membership) fiber.Map {
-	return fiber.Map{"Title": "Settings of " + g.Name, "Group": g, "Form": f, "Errors": map[string]string{},
-		"Zones": zoneChoices(f.Timezone), "Owner": m.Role == turnout.RoleOwner}
+	return zoneSelect(fiber.Map{"Title": "Settings of " + g.Name, "Group": g, "Form": f, "Errors": map[string]string{},
+		"Owner": m.Role == turnout.RoleOwner}, g.Timezone, f.Timezone)
 }
 
 // groupSettingsPage is GET /groups/{group}/settings.
