@@ -54,19 +54,19 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.fill("#venue", "Dock gates")
 	tb.fill("#address", "Harbour Road, Portsmouth")
 	tb.fill("#accessibility", "Flat route, 2 km, rest stops every 500 m.")
-	tb.set("#status", "draft")
 	tb.linkArticle(0)
 	// First with the end before the start: the form comes back with what was
 	// typed and the message next to the field.
 	tb.set("#ends_at", start.Add(-time.Hour).Format("2006-01-02T15:04"))
-	tb.click(`form[aria-label="Event details"] .actions button[type=submit]`, 422)
+	tb.click(saveDraft, 422)
 	tb.wantFieldError("#ends_at", "ends_at-error")
+	tb.see(".error-summary", "There is a problem", "The end must be after the start.")
 	if got := tb.value("#title"); got != "March for the harbour workers" {
 		tb.fatalf("the form came back with title %q", got)
 	}
 	tb.checkA11y("Event form with an error")
 	tb.set("#ends_at", start.Add(2*time.Hour).Format("2006-01-02T15:04"))
-	tb.click(`form[aria-label="Event details"] .actions button[type=submit]`, 200)
+	tb.click(saveDraft, 200)
 	path := tb.path()
 	slug, ok := strings.CutSuffix(strings.TrimPrefix(path, "/events/"), "/edit")
 	if !ok || slug == "" {
@@ -75,10 +75,15 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.checkA11y("Edit event form")
 
 	tb.linkArticle(1)
-	tb.click(`form[aria-label="Event details"] .actions button[type=submit]`, 200)
+	tb.click(saveDraft, 200)
 	tb.see(".flash", "Changes saved")
-	tb.click(`form[action="/events/`+slug+`/publish"] button[type=submit]`, 200)
+	// Text typed and then published with the button at the top is saved too.
+	tb.fill("#summary", "From the dock gates to the town hall: secure contracts at the port, now.")
+	tb.click(`#event-actions button[value=publish]`, 200)
 	tb.see(".flash", "Published")
+	if got := tb.value("#summary"); got != "From the dock gates to the town hall: secure contracts at the port, now." {
+		tb.fatalf("publishing kept summary %q, not the text typed", got)
+	}
 
 	tb.open("/", 200)
 	tb.see("ul.events", "March for the harbour workers")
@@ -137,6 +142,9 @@ func (tb *tab) enter(sel string, status int64) {
 	resp, err := chromedp.RunResponse(tb.ctx, chromedp.KeyEvent(kb.Enter))
 	tb.loaded("press Enter in "+sel, resp, err, status)
 }
+
+// saveDraft is the event form's "Save draft" button at the top of the form.
+const saveDraft = `form[aria-label="Event details"] .form-actions button[value=save]`
 
 // linkArticle fills the event form's article row i (the blank one).
 func (tb *tab) linkArticle(i int) {
