@@ -1,6 +1,7 @@
 package browsertest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -95,6 +96,23 @@ func TestEventFormRepeatedHourJourney(t *testing.T) {
 				tb.fatalf("the preview's RSVP form is not switched off (%v)", err)
 			}
 			tb.checkA11y("Preview of a draft")
+
+			// The edit page: three button roles that look different, the destructive
+			// one never the form's default.
+			tb.open(strings.TrimSuffix(tb.path(), "/preview")+"/edit", 200)
+			tb.checkA11y("Edit form of a draft")
+			colours, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`[
+				"#event-actions button[value=publish]", "#event-actions button[value=save]", "a.button-warning"
+			].map(s => getComputedStyle(document.querySelector(s)).backgroundColor)`))
+			if err != nil || len(colours) != 3 || colours[0] == colours[1] || colours[1] == colours[2] || colours[0] == colours[2] {
+				tb.fatalf("primary, secondary and warning buttons have backgrounds %v (%v), want three different ones", colours, err)
+			}
+			if n, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#event-actions > button:not(.button-secondary):not(.button-warning)").length`)); n != 1 {
+				tb.fatalf("%d primary buttons in the main actions, want one", n)
+			}
+			if cls := tb.attr(`form[aria-label="Event details"] button[type=submit]`, "class"); strings.Contains(cls, "warning") {
+				tb.fatalf("the form's default button is a warning button")
+			}
 		})
 	}
 }
