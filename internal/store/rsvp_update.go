@@ -69,16 +69,15 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 }
 
 // saveRSVP writes the changed name, status and guests of r. One that joins
-// the waitlist now is stored again under a new id, which puts it at the end.
+// the waitlist now goes to its end, keeping its id and created_at.
 func saveRSVP(tx *gorm.DB, r *turnout.RSVP, requeue bool) error {
-	if !requeue {
-		return tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error
-	}
-	if err := tx.Delete(&turnout.RSVP{ID: r.ID}).Error; err != nil {
+	if err := tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error; err != nil {
 		return err
 	}
-	r.ID = 0
-	return tx.Create(r).Error
+	if !requeue {
+		return nil
+	}
+	return enqueue(tx, r)
 }
 
 // applyStatus moves r to the asked status and guests, adjusting the going
@@ -165,7 +164,7 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, query string) ([]*
 	// search matched.
 	var waiting []int64
 	if err := db.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ?", eventID, turnout.RSVPWaitlisted).
-		Order("id").Pluck("id", &waiting).Error; err != nil {
+		Order(waitlistOrder).Pluck("id", &waiting).Error; err != nil {
 		return nil, counts, err
 	}
 	position := make(map[int64]int, len(waiting))
