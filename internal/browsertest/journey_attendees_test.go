@@ -23,7 +23,7 @@ func TestAttendeesJourney(t *testing.T) {
 	robin := in.seedRSVP(t, ev, "Robin", "robin@example.org", turnout.RSVPGoing, 1)
 	in.seedRSVP(t, ev, "Kit", "", turnout.RSVPGoing, 0)
 	in.seedRSVP(t, ev, "Ash", "", turnout.RSVPMaybe, 0)
-	tb := newTab(t, in.origin, phone)
+	tb := newTab(t, in.origin, phone, a11y)
 
 	tb.login("riverside@example.org", organiserPassword)
 	attendees := "/events/" + ev.Slug + "/attendees"
