@@ -186,4 +186,3 @@ func TestAttendeesPastTenThousand(t *testing.T) {
 		t.Errorf("the first page does not say it shows 500 of 10005")
 	}
 }
-
