@@ -46,7 +46,7 @@ func TestEventFormRepeatedHourJourney(t *testing.T) {
 	for _, size := range []struct {
 		name string
 		opts []tabOption
-	}{{"Desktop", nil}, {"Phone", []tabOption{phone}}} {
+	}{{"Desktop", []tabOption{a11y}}, {"Phone", []tabOption{phone, a11y}}} {
 		t.Run(size.name, func(t *testing.T) {
 			tb := newTab(t, in.origin, size.opts...)
 			tb.login("riverside@example.org", organiserPassword)
