@@ -208,18 +208,3 @@ func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error)
 		WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ?)`, t, t, cutoff)
 	return res.RowsAffected, res.Error
 }
-
-// HitRateLimit counts a hit on key in the window starting at windowStart with
-// one atomic upsert, so that every instance sees the same count.
-func (s *Store) HitRateLimit(ctx context.Context, key string, windowStart time.Time) (int, error) {
-	var n int
-	err := s.db.WithContext(ctx).Raw(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, windowStart.UTC()).Scan(&n).Error
-	return n, err
-}
-
-// PruneRateLimits deletes rate-limit windows that started before cutoff.
-func (s *Store) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Exec("DELETE FROM rate_limits WHERE window_start < ?", cutoff.UTC())
-	return res.RowsAffected, res.Error
-}
