@@ -117,13 +117,41 @@ func writeAttendeesCSV(w io.Writer, list []*turnout.RSVP) error {
 	return cw.Error()
 }
 
-// safeCell neutralises a cell that a spreadsheet would read as a formula
-// (= + - @, or a leading tab or carriage return) with a leading apostrophe.
+// Characters that make a spreadsheet read a cell as a formula, and the
+// characters that can split a cell into several when a spreadsheet guesses
+// the delimiter (x;=1+1 becomes "x" and "=1+1" under a semicolon locale).
+const (
+	formulaTriggers = "=+-@"
+	cellSeparators  = ";,\t\r\n|"
+)
+
+// safeCell neutralises every part of a cell that a spreadsheet could run as
+// a formula: an apostrophe goes before each = + - @ that starts the cell or
+// follows a separator (spaces between them included), and before a leading
+// tab or carriage return.
 func safeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
+	if v == "" {
+		return v
 	}
-	return v
+	var b strings.Builder
+	if v[0] == '\t' || v[0] == '\r' {
+		b.WriteByte('\'')
+	}
+	start := true
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch {
+		case start && strings.IndexByte(formulaTriggers, ch) >= 0:
+			b.WriteByte('\'')
+			start = false
+		case strings.IndexByte(cellSeparators, ch) >= 0:
+			start = true
+		case ch != ' ':
+			start = false
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
 }
 
 // apiEventRSVPs is GET /api/v1/events/{slug}/rsvps for the group's organisers.
