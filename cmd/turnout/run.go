@@ -41,6 +41,7 @@ Environment:
   TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
   TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
+  TURNOUT_METRICS_TOKEN     bearer token GET /metrics requires; unset, /metrics answers 404 (default unset)
 Any variable may instead be read from a file named by the same name plus _FILE.
 `
 

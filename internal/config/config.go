@@ -31,6 +31,7 @@ type Config struct {
 	DatabaseMaxConns  int           // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
 	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
 	PprofAddr         string        // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
+	MetricsToken      string        // TURNOUT_METRICS_TOKEN: bearer token /metrics requires; empty turns /metrics off (404)
 }
 
 // Load reads the configuration through getenv. Values ending in _FILE name a
@@ -126,6 +127,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.PprofAddr = get("TURNOUT_PPROF_ADDR"); c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, fmt.Sprintf("TURNOUT_PPROF_ADDR=%q: want a loopback address such as 127.0.0.1:6060", c.PprofAddr))
+	}
+	if c.MetricsToken = get("TURNOUT_METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, "TURNOUT_METRICS_TOKEN: use at least 16 characters (for example: openssl rand -hex 32)")
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Sprintf("TURNOUT_ADDR=%q: want host:port, such as 127.0.0.1:3000 or :3000", c.Addr))
