@@ -44,10 +44,10 @@ func ValidatePassword(pw string) error {
 const (
 	maxHashing     = 4
 	maxHashWaiters = 16
-	hashWait       = 3 * time.Second
 )
 
 var (
+	hashWait    = 3 * time.Second
 	hashSlots   = make(chan struct{}, maxHashing)
 	hashWaiters atomic.Int64
 	hashCount   atomic.Int64
