@@ -42,7 +42,8 @@ Environment:
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
   TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
   TURNOUT_METRICS_TOKEN     bearer token GET /metrics requires; unset, /metrics answers 404 (default unset)
-Any variable may instead be read from a file named by the same name plus _FILE.
+Any variable may instead be read from a file named by the same name plus _FILE
+(not both; a _FILE that cannot be read or is empty is an error).
 `
 
 // run is the whole program: tests call it as main does.
