@@ -324,3 +324,40 @@ func flashOf(page string) string {
 	msg, _, _ := strings.Cut(after, "</p>")
 	return msg
 }
+
+// TestBogusInvitationFloodDoesNoHashing is the review's reproduction: many
+// concurrent POSTs to a bogus invitation with long passwords, from many
+// addresses, are all refused with 404 and none of them hashes.
+func TestBogusInvitationFloodDoesNoHashing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, base := abuseServer(t, st, 8)
+		tok := turnout.NewToken() // a double-submit pair, as a script would fetch once
+		form := url.Values{"_csrf": {tok}, "name": {"Mallory"}, "email": {"m@example.org"}, "password": {strings.Repeat("p", 512)}}
+		before := turnout.PasswordHashes()
+		const n = 60
+		statuses := make(chan int, n)
+		for i := 0; i < n; i++ {
+			go func(i int) {
+				req, _ := http.NewRequest("POST", base+"/invitations/bogus-"+fmt.Sprint(i), strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.%d.%d", i/200, i%200+1))
+				req.AddCookie(&http.Cookie{Name: "turnout_csrf", Value: tok})
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			}(i)
+		}
+		for i := 0; i < n; i++ {
+			if s := <-statuses; s != http.StatusNotFound {
+				t.Errorf("request answered %d, want 404", s)
+			}
+		}
+		if d := turnout.PasswordHashes() - before; d != 0 {
+			t.Fatalf("%d password hashes for %d bogus invitations", d, n)
+		}
+	})
+}
