@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -31,7 +32,12 @@ type Config struct {
 	DatabaseMaxConns  int           // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
 	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
 	PprofAddr         string        // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
+	SMTPURL           string        // TURNOUT_SMTP_URL: smtp://, smtps:// or "log"; empty is email off
+	MailFrom          string        // TURNOUT_MAIL_FROM: the From address of every message
 }
+
+// MailOn reports whether Turnout sends email (TURNOUT_SMTP_URL is set).
+func (c Config) MailOn() bool { return c.SMTPURL != "" }
 
 // Load reads the configuration through getenv. Values ending in _FILE name a
 // file whose contents are the value (for secrets such as the database URL).
@@ -127,6 +133,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.PprofAddr = get("TURNOUT_PPROF_ADDR"); c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, fmt.Sprintf("TURNOUT_PPROF_ADDR=%q: want a loopback address such as 127.0.0.1:6060", c.PprofAddr))
 	}
+	c.SMTPURL = get("TURNOUT_SMTP_URL")
+	c.MailFrom = get("TURNOUT_MAIL_FROM")
+	errs = append(errs, checkMail(c.SMTPURL, c.MailFrom)...)
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Sprintf("TURNOUT_ADDR=%q: want host:port, such as 127.0.0.1:3000 or :3000", c.Addr))
 	}
@@ -174,4 +183,26 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// checkMail validates TURNOUT_SMTP_URL and TURNOUT_MAIL_FROM.
+func checkMail(smtpURL, from string) []string {
+	var errs []string
+	if smtpURL != "" && smtpURL != "log" {
+		u, err := url.Parse(smtpURL)
+		switch {
+		case err != nil || u.Hostname() == "":
+			errs = append(errs, "TURNOUT_SMTP_URL: want smtp://user:pass@host:587, smtps://user:pass@host:465, smtp://host:25?tls=none or log")
+		case u.Scheme != "smtp" && u.Scheme != "smtps":
+			errs = append(errs, fmt.Sprintf("TURNOUT_SMTP_URL: scheme %q: want smtp, smtps or log", u.Scheme))
+		case u.Query().Get("tls") != "" && u.Query().Get("tls") != "none":
+			errs = append(errs, "TURNOUT_SMTP_URL: the only tls option is tls=none (a local relay)")
+		}
+	}
+	if from != "" {
+		if _, err := mail.ParseAddress(from); err != nil {
+			errs = append(errs, fmt.Sprintf("TURNOUT_MAIL_FROM=%q: want an address such as Turnout <events@example.org>", from))
+		}
+	}
+	return errs
 }

@@ -74,9 +74,14 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
 		return err
 	}
-	promoted, err := PromoteWaitlist(ctx, tx, next.ID, t) // a larger or no capacity frees places
+	promoted, err := s.promoteAndTell(ctx, tx, next.ID, t) // a larger or no capacity frees places
 	if err != nil {
 		return err
+	}
+	if before := turnout.PlaceOf(&e); next.Status == turnout.StatusPublished && !before.Same(turnout.PlaceOf(&next)) && (in.Notify == nil || *in.Notify) {
+		if err := s.enqueueChange(tx, next.ID, before, t); err != nil {
+			return err
+		}
 	}
 	next.GoingCount += promoted
 	if in.Articles != nil {

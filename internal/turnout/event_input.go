@@ -32,6 +32,9 @@ type EventInput struct {
 	RSVPClosesAt  Nullable[string]  `json:"rsvp_closes_at"`
 	Status        *string           `json:"status"`
 	Articles      *[]ArticleInput   `json:"articles"`
+	// Notify false keeps a change of time or place from being emailed to
+	// the people coming (a trivial fix); nil or true tells them.
+	Notify *bool `json:"notify"`
 }
 
 // Nullable is a JSON field that distinguishes absent (Set false), null

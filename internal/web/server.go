@@ -27,6 +27,7 @@ type Store interface {
 	turnout.OrganiserService
 	turnout.OrganiserEventService
 	turnout.FeedService
+	turnout.MailService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
