@@ -164,3 +164,167 @@ func TestRSVPConfirmationEmail(t *testing.T) {
 		}
 	})
 }
+
+// post sends a form or JSON body to path.
+func (m *mailRig) post(t *testing.T, path, contentType, body string) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	resp, out := do(t, m.app, req)
+	return resp.StatusCode, out
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+func TestLostLinkEmail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		g, _ := seedGroup(t, st, "links")
+		e := seedEvent(t, st, g.ID, "Lost and found", 48*time.Hour, nil)
+		_, body := rig.rsvp(t, e.Slug, url.Values{"name": {"Bo"}, "email": {"bo@example.org"}})
+		first := manageLinkRe.FindStringSubmatch(body)
+		if first == nil {
+			t.Fatal("no manage link on the confirmation page")
+		}
+		rig.flush(t)
+		rig.smtp.Wait(1, 5*time.Second)
+		_, page := do(t, rig.app, httptest.NewRequest("GET", "/events/"+e.Slug, nil))
+		if !strings.Contains(page, `action="/events/`+e.Slug+`/rsvp/link"`) || !strings.Contains(page, "Email me my link") {
+			t.Error("event page lacks the Email me my link form")
+		}
+
+		known, knownBody := rig.post(t, "/events/"+e.Slug+"/rsvp/link", formType, "email=BO%40example.org")
+		unknown, unknownBody := rig.post(t, "/events/"+e.Slug+"/rsvp/link", formType, "email=nobody%40example.org")
+		if known != 202 || unknown != 202 || knownBody != unknownBody {
+			t.Fatalf("page answers differ: %d vs %d, same body %v", known, unknown, knownBody == unknownBody)
+		}
+		apiKnown, apiKnownBody := rig.post(t, "/api/v1/events/"+e.Slug+"/rsvps/link", fiber.MIMEApplicationJSON, `{"email":"bo@example.org"}`)
+		apiUnknown, apiUnknownBody := rig.post(t, "/api/v1/events/"+e.Slug+"/rsvps/link", fiber.MIMEApplicationJSON, `{"email":"nobody@example.org"}`)
+		if apiKnown != 202 || apiUnknown != 202 || apiKnownBody != apiUnknownBody {
+			t.Fatalf("API answers differ: %d %s vs %d %s", apiKnown, apiKnownBody, apiUnknown, apiUnknownBody)
+		}
+		if status, _ := rig.post(t, "/events/"+e.Slug+"/rsvp/link", formType, "email=not-an-address"); status != 422 {
+			t.Errorf("malformed address: %d, want 422", status)
+		}
+		rig.flush(t)
+		msgs := rig.smtp.Wait(3, 5*time.Second)
+		if len(msgs) != 3 {
+			t.Fatalf("%d messages, want the confirmation and two links", len(msgs))
+		}
+		for _, m := range msgs[1:] {
+			if m.To != "bo@example.org" || !strings.Contains(m.DecodedSubject(), "private link") {
+				t.Errorf("to %q subject %q", m.To, m.DecodedSubject())
+			}
+		}
+		latest := manageLinkRe.FindStringSubmatch(msgs[2].Text)
+		if resp, _ := do(t, rig.app, httptest.NewRequest("GET", "/rsvp/"+latest[1], nil)); resp.StatusCode != 200 {
+			t.Errorf("new link: %d", resp.StatusCode)
+		}
+		for _, old := range []string{first[1], manageLinkRe.FindStringSubmatch(msgs[1].Text)[1]} {
+			if resp, _ := do(t, rig.app, httptest.NewRequest("GET", "/rsvp/"+old, nil)); resp.StatusCode != 404 {
+				t.Errorf("old link still works: %d", resp.StatusCode)
+			}
+		}
+	})
+}
+
+// TestDuplicateEmailRSVPMailsOwner: someone RSVPs first with another
+// person's address; when the real person RSVPs, the answer is that of a new
+// RSVP without the link, and the link goes to their inbox, so they can take
+// the RSVP over. The API answers the same status code as a new RSVP.
+func TestDuplicateEmailRSVPMailsOwner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		g, _ := seedGroup(t, st, "dups")
+		e := seedEvent(t, st, g.ID, "Picket", 48*time.Hour, nil)
+		if status, _ := rig.rsvp(t, e.Slug, url.Values{"name": {"Stranger"}, "email": {"cy@example.org"}}); status != 200 {
+			t.Fatalf("stranger: %d", status)
+		}
+		status, body := rig.rsvp(t, e.Slug, url.Values{"name": {"Cy"}, "email": {"cy@example.org"}})
+		if status != 200 || manageLinkRe.MatchString(body) || strings.Contains(body, "Stranger") || !strings.Contains(body, "You're going") {
+			t.Fatalf("duplicate page: %d, shows link %v", status, manageLinkRe.MatchString(body))
+		}
+		newStatus, newBody := rig.post(t, "/api/v1/events/"+e.Slug+"/rsvps", fiber.MIMEApplicationJSON, `{"name":"Di","email":"di@example.org"}`)
+		dupStatus, dupBody := rig.post(t, "/api/v1/events/"+e.Slug+"/rsvps", fiber.MIMEApplicationJSON, `{"name":"Di2","email":"di@example.org"}`)
+		if newStatus != 201 || dupStatus != newStatus || strings.Contains(dupBody, "manage_url") {
+			t.Fatalf("API: new %d %s, duplicate %d %s", newStatus, newBody, dupStatus, dupBody)
+		}
+		rig.flush(t)
+		var link *mailtest.Message
+		for _, m := range rig.smtp.Wait(4, 5*time.Second) {
+			if m.To == "cy@example.org" && strings.Contains(m.DecodedSubject(), "private link") {
+				link = m
+			}
+		}
+		if link == nil {
+			t.Fatal("the owner of the address got no link")
+		}
+		token := manageLinkRe.FindStringSubmatch(link.Text)[1]
+		req := httptest.NewRequest("POST", "/rsvp/"+token, strings.NewReader("name=Cy&status=going&guests=0"))
+		req.Header.Set("Content-Type", formType)
+		if resp, _ := do(t, rig.app, req); resp.StatusCode != 303 {
+			t.Fatalf("the mailed link cannot change the RSVP: %d", resp.StatusCode)
+		}
+		r, _, err := st.FindRSVPByToken(context.Background(), token)
+		if err != nil || r.Name != "Cy" {
+			t.Fatalf("RSVP after takeover: %+v %v", r, err)
+		}
+	})
+}
+
+func TestUnsubscribeOneClick(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		g, _ := seedGroup(t, st, "unsub")
+		e := seedEvent(t, st, g.ID, "Rally", 48*time.Hour, nil)
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Ed"}, "email": {"ed@example.org"}})
+		rig.flush(t)
+		m := rig.smtp.Wait(1, 5*time.Second)[0]
+		u, err := url.Parse(strings.Trim(m.Header.Get("List-Unsubscribe"), "<>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, page := do(t, rig.app, httptest.NewRequest("GET", u.Path, nil))
+		if resp.StatusCode != 200 || !strings.Contains(page, `<form method="post" action="`+u.Path+`"`) {
+			t.Fatalf("GET: %d, no confirm button", resp.StatusCode)
+		}
+		// A GET (a link scanner) changed nothing: mail still goes out.
+		rig.post(t, "/events/"+e.Slug+"/rsvp/link", formType, "email=ed%40example.org")
+		rig.flush(t)
+		rig.smtp.Wait(2, 5*time.Second)
+
+		if status, _ := rig.post(t, u.Path, formType, "List-Unsubscribe=One-Click"); status != 200 {
+			t.Fatalf("one-click POST: %d, want 200", status)
+		}
+		rig.post(t, "/events/"+e.Slug+"/rsvp/link", formType, "email=ed%40example.org")
+		rig.flush(t)
+		if n := len(rig.smtp.Messages()); n != 2 {
+			t.Fatalf("%d messages after unsubscribing, want still 2", n)
+		}
+		if status, _ := rig.post(t, "/unsubscribe/"+strings.Repeat("x", 43), formType, "List-Unsubscribe=One-Click"); status != 404 {
+			t.Errorf("unknown token: %d, want 404", status)
+		}
+	})
+}
+
+// TestMailOffPromisesNoEmail: with TURNOUT_SMTP_URL unset no page offers to
+// email a link and the lost-link routes say the site sends no email.
+func TestMailOffPromisesNoEmail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "quiet")
+		e := seedEvent(t, st, g.ID, "Quiet vigil", 48*time.Hour, nil)
+		_, page := do(t, app, httptest.NewRequest("GET", "/events/"+e.Slug, nil))
+		if strings.Contains(strings.ToLower(page), "email me") {
+			t.Error("event page offers an email with email off")
+		}
+		req := httptest.NewRequest("POST", "/events/"+e.Slug+"/rsvp/link", strings.NewReader("email=a%40example.org"))
+		req.Header.Set("Content-Type", formType)
+		if resp, _ := do(t, app, req); resp.StatusCode != 404 {
+			t.Errorf("lost link with email off: %d, want 404", resp.StatusCode)
+		}
+		if n, _ := st.PendingMail(context.Background()); n != 0 {
+			t.Errorf("%d messages queued with email off", n)
+		}
+	})
+}
