@@ -50,7 +50,12 @@ func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
 	if err != nil {
 		return err
 	}
-	err = s.render(c, "pages/attendees", fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": list, "Counts": counts, "Query": q})
+	failures, err := s.mailFailures(c, e, list)
+	if err != nil {
+		return err
+	}
+	err = s.render(c, "pages/attendees", fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": list, "Counts": counts, "Query": q,
+		"MailFailures": failures})
 	privatePage(c)
 	return err
 }
@@ -165,4 +170,30 @@ func (s *Server) findAttendees(c *fiber.Ctx, e *turnout.Event) (string, []*turno
 	ctx := c.UserContext()
 	list, counts, err := s.store.FindRSVPs(ctx, e.ID, q)
 	return q, list, counts, err
+}
+
+// mailFailure is an undeliverable email as the attendee page lists it.
+type mailFailure struct{ Name, Email, Kind, Error string }
+
+// mailFailures lists the messages to the listed RSVPs that could not be
+// delivered, so that organisers can reach those people another way.
+func (s *Server) mailFailures(c *fiber.Ctx, e *turnout.Event, list []*turnout.RSVP) ([]mailFailure, error) {
+	if !s.cfg.MailOn() {
+		return nil, nil
+	}
+	fails, err := s.store.FindMailFailures(c.UserContext(), e.ID)
+	if err != nil || len(fails) == 0 {
+		return nil, err
+	}
+	byID := make(map[int64]*turnout.RSVP, len(list))
+	for _, r := range list {
+		byID[r.ID] = r
+	}
+	var out []mailFailure
+	for _, f := range fails {
+		if r := byID[f.RSVPID]; r != nil {
+			out = append(out, mailFailure{Name: r.Name, Email: r.EmailValue(), Kind: f.Kind, Error: f.Error})
+		}
+	}
+	return out, nil
 }

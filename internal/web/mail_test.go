@@ -328,3 +328,29 @@ func TestMailOffPromisesNoEmail(t *testing.T) {
 		}
 	})
 }
+
+// TestEditNotifyOverAPI: PATCH with "notify": false changes the venue
+// without telling anyone; without it, the people coming are told.
+func TestEditNotifyOverAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		g, token := seedGroup(t, st, "editors")
+		e := seedEvent(t, st, g.ID, "Picket line", 48*time.Hour, nil)
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Flo"}, "email": {"flo@example.org"}})
+		rig.flush(t)
+		ctx := context.Background()
+		auth := []string{"Authorization", "Bearer " + token}
+		if resp, out := sendJSON(t, rig.app, "PATCH", "/api/v1/events/"+e.Slug, `{"venue":"Gate 2","notify":false}`, auth...); resp.StatusCode != 200 {
+			t.Fatalf("PATCH: %d %v", resp.StatusCode, out)
+		}
+		if n, _ := st.PendingMail(ctx); n != 0 {
+			t.Fatalf("%d messages queued with notify false", n)
+		}
+		if resp, out := sendJSON(t, rig.app, "PATCH", "/api/v1/events/"+e.Slug, `{"venue":"Gate 3"}`, auth...); resp.StatusCode != 200 {
+			t.Fatalf("PATCH: %d %v", resp.StatusCode, out)
+		}
+		if n, _ := st.PendingMail(ctx); n != 1 {
+			t.Fatalf("%d messages queued for a venue change, want 1", n)
+		}
+	})
+}
