@@ -30,18 +30,21 @@ type Worker struct {
 }
 
 // Backoff is the wait before retry n (1-based) of a temporary failure:
-// 15 s, 30 s, 1 min, ... up to 30 min.
+// 15 s, 30 s, then every minute, so that mail waiting through an outage goes
+// out within a minute of the server coming back.
 func Backoff(n int) time.Duration {
-	d := 15 * time.Second
-	for i := 1; i < n && d < 30*time.Minute; i++ {
-		d *= 2
+	switch n {
+	case 1:
+		return 15 * time.Second
+	case 2:
+		return 30 * time.Second
 	}
-	return min(d, 30*time.Minute)
+	return time.Minute
 }
 
-// maxAttempts is how many temporary failures make a message fail for good
-// (about a day of retries).
-const maxAttempts = 12
+// maxAttempts is how many temporary failures make a message fail for good:
+// about a day of tries once a minute.
+const maxAttempts = 1440
 
 func (w *Worker) defaults() {
 	if w.Poll <= 0 {
