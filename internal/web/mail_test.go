@@ -354,3 +354,30 @@ func TestEditNotifyOverAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestUndeliverableMailOnAttendeePage: a permanent refusal is shown to the
+// organisers, with whom it was for; the edit page offers "Tell the people
+// coming".
+func TestUndeliverableMailOnAttendeePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		seedOrganiser(t, st, "olu@example.org", "bounces")
+		g, err := st.FindGroupBySlug(context.Background(), "bounces")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := seedEvent(t, st, g.ID, "Teach-in", 48*time.Hour, nil)
+		rig.smtp.Reject["gone@example.org"] = true
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Gus"}, "email": {"gone@example.org"}})
+		rig.flush(t)
+		b := newBrowser(t, rig.app)
+		b.login("olu@example.org", testPassword)
+		resp, page := b.get("/events/" + e.Slug + "/attendees")
+		if resp.StatusCode != 200 || !strings.Contains(page, "could not be delivered") || !strings.Contains(page, "Gus (gone@example.org)") {
+			t.Fatalf("attendee page %d lacks the failure:\n%.2000s", resp.StatusCode, page)
+		}
+		if _, edit := b.get("/events/" + e.Slug + "/edit"); !strings.Contains(edit, `name="notify"`) || !strings.Contains(edit, "Tell the people coming") {
+			t.Error("edit page lacks the Tell the people coming box")
+		}
+	})
+}
