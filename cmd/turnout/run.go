@@ -45,6 +45,7 @@ Environment:
                             smtp://host:25?tls=none (local relay) or log (write each message to stderr);
                             unset = email off (the demo uses log)
   TURNOUT_MAIL_FROM         From address of email (default turnout@ the host of TURNOUT_BASE_URL)
+  TURNOUT_REMINDER_LEAD     email reminders this long before each start, comma list allowed (default 24h; off = none)
 Any variable may instead be read from a file named by the same name plus _FILE.
 `
 

@@ -151,7 +151,7 @@ func startMailer(cfg config.Config, log *slog.Logger, st *store.Store, stderr io
 	if from == "" {
 		from = mail.DefaultFrom(cfg.BaseURL)
 	}
-	w := &mail.Worker{Store: st, Sender: sender, Log: log, Base: cfg.BaseURL, From: from}
+	w := &mail.Worker{Store: st, Sender: sender, Log: log, Base: cfg.BaseURL, From: from, Leads: cfg.ReminderLeads}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()

@@ -15,25 +15,26 @@ import (
 
 // Config holds every setting of a Turnout process.
 type Config struct {
-	Addr              string        // TURNOUT_ADDR, listen address
-	DatabaseURL       string        // TURNOUT_DATABASE_URL
-	BaseURL           string        // TURNOUT_BASE_URL, public base URL without trailing slash
-	BaseURLDerived    bool          // BaseURL was derived from Addr, not configured
-	RetentionDays     int           // TURNOUT_RETENTION_DAYS
-	RSVPRateLimit     int           // TURNOUT_RSVP_RATE_LIMIT per client address per minute; 0 is off
-	OpenSignup        bool          // TURNOUT_OPEN_SIGNUP
-	TrustedProxies    []string      // TURNOUT_TRUSTED_PROXIES, comma-separated IPs or CIDRs
-	FeedMaxAge        time.Duration // TURNOUT_FEED_MAX_AGE, Cache-Control max-age of feeds
-	LogFormat         string        // TURNOUT_LOG_FORMAT: text or json
-	BodyLimit         int           // TURNOUT_BODY_LIMIT in bytes
-	ShutdownGrace     time.Duration // TURNOUT_SHUTDOWN_TIMEOUT
-	PurgeInterval     time.Duration // TURNOUT_PURGE_INTERVAL
-	DatabaseWait      time.Duration // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
-	DatabaseMaxConns  int           // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
-	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
-	PprofAddr         string        // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
-	SMTPURL           string        // TURNOUT_SMTP_URL: smtp://, smtps:// or "log"; empty is email off
-	MailFrom          string        // TURNOUT_MAIL_FROM: the From address of every message
+	Addr              string          // TURNOUT_ADDR, listen address
+	DatabaseURL       string          // TURNOUT_DATABASE_URL
+	BaseURL           string          // TURNOUT_BASE_URL, public base URL without trailing slash
+	BaseURLDerived    bool            // BaseURL was derived from Addr, not configured
+	RetentionDays     int             // TURNOUT_RETENTION_DAYS
+	RSVPRateLimit     int             // TURNOUT_RSVP_RATE_LIMIT per client address per minute; 0 is off
+	OpenSignup        bool            // TURNOUT_OPEN_SIGNUP
+	TrustedProxies    []string        // TURNOUT_TRUSTED_PROXIES, comma-separated IPs or CIDRs
+	FeedMaxAge        time.Duration   // TURNOUT_FEED_MAX_AGE, Cache-Control max-age of feeds
+	LogFormat         string          // TURNOUT_LOG_FORMAT: text or json
+	BodyLimit         int             // TURNOUT_BODY_LIMIT in bytes
+	ShutdownGrace     time.Duration   // TURNOUT_SHUTDOWN_TIMEOUT
+	PurgeInterval     time.Duration   // TURNOUT_PURGE_INTERVAL
+	DatabaseWait      time.Duration   // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
+	DatabaseMaxConns  int             // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
+	AllowPrivateFetch bool            // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
+	PprofAddr         string          // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
+	SMTPURL           string          // TURNOUT_SMTP_URL: smtp://, smtps:// or "log"; empty is email off
+	MailFrom          string          // TURNOUT_MAIL_FROM: the From address of every message
+	ReminderLeads     []time.Duration // TURNOUT_REMINDER_LEAD: reminders this long before each start
 }
 
 // MailOn reports whether Turnout sends email (TURNOUT_SMTP_URL is set).
@@ -136,6 +137,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SMTPURL = get("TURNOUT_SMTP_URL")
 	c.MailFrom = get("TURNOUT_MAIL_FROM")
 	errs = append(errs, checkMail(c.SMTPURL, c.MailFrom)...)
+	var err string
+	if c.ReminderLeads, err = reminderLeads(or(get("TURNOUT_REMINDER_LEAD"), "24h")); err != "" {
+		errs = append(errs, err)
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Sprintf("TURNOUT_ADDR=%q: want host:port, such as 127.0.0.1:3000 or :3000", c.Addr))
 	}
@@ -205,4 +210,21 @@ func checkMail(smtpURL, from string) []string {
 		}
 	}
 	return errs
+}
+
+// reminderLeads parses TURNOUT_REMINDER_LEAD: a comma list of durations such
+// as 24h,2h, or "off".
+func reminderLeads(v string) ([]time.Duration, string) {
+	if strings.EqualFold(v, "off") {
+		return nil, ""
+	}
+	var out []time.Duration
+	for _, part := range strings.Split(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < time.Minute || d > 60*24*time.Hour {
+			return nil, fmt.Sprintf("TURNOUT_REMINDER_LEAD=%q: want durations between 1m and 1440h, such as 24h or 24h,2h, or off", v)
+		}
+		out = append(out, d)
+	}
+	return out, ""
 }

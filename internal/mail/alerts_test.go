@@ -170,3 +170,46 @@ func TestPromotionEmail(t *testing.T) {
 		}
 	})
 }
+
+// TestReminders: a reminder goes once to each person going with an email
+// who RSVPed before the window opened; none to those who RSVPed inside it,
+// none for an event with reminders off.
+func TestReminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		r := newRig(t, st)
+		ctx := context.Background()
+		r.worker.Leads = []time.Duration{24 * time.Hour}
+		r.rsvp(t, "early@example.org")
+		st.Now = func() time.Time { return time.Now().Add(25 * time.Hour) } // inside the window
+		r.rsvp(t, "late@example.org")
+		st.Now = time.Now
+		r.skew = 25 * time.Hour
+		reminders := func() []string {
+			for r.runOnce(t) > 0 {
+			}
+			var to []string
+			for _, m := range r.smtp.Messages() {
+				if strings.HasPrefix(m.DecodedSubject(), "Reminder: ") {
+					to = append(to, m.To)
+				}
+			}
+			return to
+		}
+		if got := reminders(); len(got) != 1 || got[0] != "early@example.org" {
+			t.Fatalf("reminders to %v, want early@example.org only", got)
+		}
+		r.skew += 2 * time.Minute
+		if got := reminders(); len(got) != 1 {
+			t.Fatalf("reminders to %v after a second look, want still one", got)
+		}
+		off := false
+		if _, err := st.UpdateEvent(ctx, r.event.ID, turnout.EventInput{Reminders: &off}); err != nil {
+			t.Fatal(err)
+		}
+		r.rsvp(t, "quiet@example.org")
+		r.skew += 2 * time.Minute
+		if got := reminders(); len(got) != 1 {
+			t.Fatalf("reminders to %v with reminders off", got)
+		}
+	})
+}

@@ -42,6 +42,11 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 		subject = "You have a place: " + e.Title
 		w.para("A place came free and you are now going. If your plans changed, please cancel from the private link you were given, so that the place goes to the next person waiting.")
 		w.details(e)
+	case turnout.MailReminder:
+		subject = "Reminder: " + e.Title + ", " + When(e)
+		w.para("A reminder of the event you said you are going to.")
+		w.details(e)
+		w.para("If you can no longer come, please cancel from the private link you were given, so that your place can go to someone else.")
 	default:
 		return nil, fmt.Errorf("%w: unknown message kind %q", ErrPermanent, item.Kind)
 	}

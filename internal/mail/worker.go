@@ -25,9 +25,17 @@ type Worker struct {
 	// another may retry it (default 2m): the bound on a duplicate after a
 	// crash mid-send.
 	Lease time.Duration
+	// Leads are the reminder times before each event's start
+	// (TURNOUT_REMINDER_LEAD); none sends no reminders.
+	Leads []time.Duration
 	// Now returns the current time (tests move it).
 	Now func() time.Time
+
+	lastReminders time.Time
 }
+
+// reminderEvery is how often the worker looks for reminders that came due.
+const reminderEvery = time.Minute
 
 // Backoff is the wait before retry n (1-based) of a temporary failure:
 // 15 s, 30 s, then every minute, so that mail waiting through an outage goes
@@ -84,6 +92,12 @@ func (w *Worker) Run(ctx context.Context) {
 // many it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.defaults()
+	if now := w.Now(); len(w.Leads) > 0 && now.Sub(w.lastReminders) >= reminderEvery {
+		if _, err := w.Store.QueueReminders(ctx, now, w.Leads); err != nil {
+			return 0, err
+		}
+		w.lastReminders = now
+	}
 	items, err := w.Store.ClaimMail(ctx, w.Now(), w.Batch, w.Lease)
 	if err != nil {
 		return 0, err

@@ -162,3 +162,30 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("retry 100 after %s, want a minute: waiting mail must go out within a minute of SMTP coming back", d)
 	}
 }
+
+// TestCrashedClaimIsRetriedAfterLease: an instance that claims a batch and
+// dies (kill -9) before reporting loses nothing: once the lease ends another
+// worker sends the message; until then nobody does, which bounds a duplicate
+// to the message that was in flight.
+func TestCrashedClaimIsRetriedAfterLease(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		r := newRig(t, st)
+		r.rsvp(t, "inflight@example.org")
+		lease := 2 * time.Minute
+		claimed, err := st.ClaimMail(context.Background(), time.Now(), 10, lease)
+		if err != nil || len(claimed) != 1 {
+			t.Fatalf("claimed %d, err %v", len(claimed), err)
+		}
+		// The claiming instance is gone. Within the lease nobody else sends it.
+		if n := r.runOnce(t); n != 0 {
+			t.Fatalf("claimed again within the lease (%d)", n)
+		}
+		r.skew = lease + time.Second
+		if n := r.runOnce(t); n != 1 {
+			t.Fatalf("not retried after the lease (%d)", n)
+		}
+		if got := r.smtp.Wait(1, 5*time.Second); got[0].To != "inflight@example.org" {
+			t.Fatalf("to %q", got[0].To)
+		}
+	})
+}

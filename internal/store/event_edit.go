@@ -14,7 +14,7 @@ var _ turnout.OrganiserEventService = (*Store)(nil)
 
 // eventColumns are the columns UpdateEvent writes.
 var eventColumns = []string{"slug", "title", "kind", "summary", "description", "starts_at", "ends_at", "timezone", "venue",
-	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email",
+	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email", "reminders_off",
 	"rsvp_closes_at", "status", "sequence", "published_at", "updated_at"}
 
 // UpdateEvent applies in onto a copy of the event and stores it. A material

@@ -12,6 +12,7 @@ const (
 	MailChange       = "change"       // the event's time or place changed
 	MailCancel       = "cancel"       // the event was cancelled
 	MailPromotion    = "promotion"    // a waitlisted RSVP got a place
+	MailReminder     = "reminder"     // the event starts soon
 )
 
 // ChangeAlertDelay is how long a change alert waits for further edits: edits
@@ -76,6 +77,9 @@ type OutboxService interface {
 	MailRetry(ctx context.Context, id int64, at time.Time, why string) error
 	// MailFailed records that a message cannot be delivered, for organisers.
 	MailFailed(ctx context.Context, id int64, kind, why string) error
+	// QueueReminders queues the reminders due by now for each lead time
+	// before the start, each once, and returns how many.
+	QueueReminders(ctx context.Context, now time.Time, leads []time.Duration) (int, error)
 }
 
 // MailService is what the web layer asks of the store about email.

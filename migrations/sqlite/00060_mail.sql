@@ -5,7 +5,7 @@
 -- or erasing an RSVP takes its mail with it.
 CREATE TABLE outbox (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind         TEXT NOT NULL CHECK (kind IN ('confirmation', 'link', 'change', 'cancel', 'promotion')),
+    kind         TEXT NOT NULL CHECK (kind IN ('confirmation', 'link', 'change', 'cancel', 'promotion', 'reminder')),
     rsvp_id      INTEGER NOT NULL REFERENCES rsvps (id) ON DELETE CASCADE,
     payload      TEXT NOT NULL DEFAULT '',
     due_at       DATETIME NOT NULL,
@@ -37,7 +37,18 @@ CREATE TABLE mail_counts (
     failed INTEGER NOT NULL DEFAULT 0
 );
 
+-- Reminders before the start: an event can turn them off, and each RSVP gets
+-- each reminder (one per lead time) once.
+ALTER TABLE events ADD COLUMN reminders_off BOOLEAN NOT NULL DEFAULT 0;
+CREATE TABLE reminders_sent (
+    rsvp_id      INTEGER NOT NULL REFERENCES rsvps (id) ON DELETE CASCADE,
+    lead_seconds INTEGER NOT NULL,
+    PRIMARY KEY (rsvp_id, lead_seconds)
+);
+
 -- +goose Down
+DROP TABLE reminders_sent;
+ALTER TABLE events DROP COLUMN reminders_off;
 DROP TABLE mail_counts;
 DROP TABLE rsvp_mail;
 DROP TABLE outbox;
