@@ -24,7 +24,7 @@ type rig struct {
 	skew   time.Duration // how far the worker's clock is ahead
 }
 
-func newRig(t *testing.T, st *store.Store) *rig {
+func newRig(t testing.TB, st *store.Store) *rig {
 	t.Helper()
 	ctx := context.Background()
 	srv := mailtest.Start(t)
@@ -52,7 +52,7 @@ func newRig(t *testing.T, st *store.Store) *rig {
 	return r
 }
 
-func (r *rig) rsvp(t *testing.T, email string) (*turnout.RSVP, string) {
+func (r *rig) rsvp(t testing.TB, email string) (*turnout.RSVP, string) {
 	t.Helper()
 	rv, token, err := r.st.CreateRSVP(context.Background(), r.event.ID, turnout.RSVPInput{Name: "N", Email: email, Status: turnout.RSVPGoing})
 	if err != nil {
