@@ -42,6 +42,20 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 		subject = "You have a place: " + e.Title
 		w.para("A place came free and you are now going. If your plans changed, please cancel from the private link you were given, so that the place goes to the next person waiting.")
 		w.details(e)
+	case turnout.MailMessage:
+		if item.Note == nil {
+			return nil, fmt.Errorf("%w: the organisers' message is gone", ErrPermanent)
+		}
+		group := "the organisers"
+		if e.Group != nil {
+			group = e.Group.Name
+		}
+		subject = item.Note.Subject
+		w.para("A message from " + group + " about " + e.Title + ":")
+		for _, p := range strings.Split(strings.ReplaceAll(item.Note.Body, "\r\n", "\n"), "\n\n") {
+			w.para(p)
+		}
+		w.details(e)
 	case turnout.MailReminder:
 		subject = "Reminder: " + e.Title + ", " + When(e)
 		w.para("A reminder of the event you said you are going to.")
@@ -56,7 +70,7 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 	w.link("To get no more email about this RSVP:", unsubscribe)
 	m := &Message{From: from, To: r.EmailValue(), Subject: subject, Text: w.text.String(),
 		HTML: page(subject, w.html.String()), Unsubscribe: unsubscribe}
-	if item.Kind != turnout.MailLink {
+	if item.Kind != turnout.MailLink && item.Kind != turnout.MailMessage {
 		ics, err := feed.EncodeICal(feed.Calendar{Name: e.Title, BaseURL: base, Events: []*turnout.Event{e}})
 		if err != nil {
 			return nil, err

@@ -34,6 +34,8 @@ func (outboxRow) TableName() string { return "outbox" }
 type outboxPayload struct {
 	Token  string              `json:"token,omitempty"`
 	Before *turnout.EventPlace `json:"before,omitempty"`
+	// Message is the id of an organiser message.
+	Message int64 `json:"message,omitempty"`
 }
 
 // rsvpMailRow is the mail state of one RSVP.

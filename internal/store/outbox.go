@@ -64,6 +64,12 @@ func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem
 			return nil, err
 		}
 	}
+	var note *turnout.OrganiserMessage
+	if p.Message != 0 {
+		if note, err = organiserMessage(db, p.Message); err != nil {
+			return nil, err
+		}
+	}
 	var e turnout.Event
 	if err := db.Take(&e, r.EventID).Error; err != nil {
 		return nil, notFound(err, "Event")
@@ -75,7 +81,7 @@ func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem
 		return nil, err
 	}
 	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Token: p.Token, Before: p.Before,
-		Unsubscribe: m.UnsubscribeToken, RSVP: &r, Event: &e}, nil
+		Note: note, Unsubscribe: m.UnsubscribeToken, RSVP: &r, Event: &e}, nil
 }
 
 // MailSent deletes a sent message and counts it, in one transaction.

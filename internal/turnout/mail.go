@@ -2,6 +2,7 @@ package turnout
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -13,6 +14,7 @@ const (
 	MailCancel       = "cancel"       // the event was cancelled
 	MailPromotion    = "promotion"    // a waitlisted RSVP got a place
 	MailReminder     = "reminder"     // the event starts soon
+	MailMessage      = "message"      // the organisers wrote to the people coming
 )
 
 // ChangeAlertDelay is how long a change alert waits for further edits: edits
@@ -31,6 +33,8 @@ type MailItem struct {
 	Token string
 	// Before is the event as the supporter last heard of it (change alerts).
 	Before *EventPlace
+	// Note is the organisers' message (kind message).
+	Note *OrganiserMessage
 	// Unsubscribe is the token of the RSVP's List-Unsubscribe link.
 	Unsubscribe string
 	RSVP        *RSVP
@@ -93,4 +97,72 @@ type MailService interface {
 	Unsubscribe(ctx context.Context, token string) error
 	// FindMailFailures lists undeliverable messages of an event's RSVPs.
 	FindMailFailures(ctx context.Context, eventID int64) ([]MailFailure, error)
+}
+
+// MaxMessageSubjectLen and MaxMessageBodyLen bound an organiser's message.
+const (
+	MaxMessageSubjectLen = 150
+	MaxMessageBodyLen    = 5000
+)
+
+// MessageInput is a message organisers send to the people coming: a subject,
+// plain text, and which statuses get it (going, waitlisted, maybe).
+type MessageInput struct {
+	Subject string   `json:"subject"`
+	Body    string   `json:"body"`
+	To      []string `json:"to"`
+}
+
+// Validate trims and checks the message.
+func (in *MessageInput) Validate() error {
+	fe := FieldErrors{}
+	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
+	if in.Subject == "" {
+		fe.Add("subject", "Give the message a subject.")
+	}
+	validText(fe, "subject", in.Subject, MaxMessageSubjectLen, false)
+	if in.Body == "" {
+		fe.Add("body", "Write the message.")
+	}
+	validText(fe, "body", in.Body, MaxMessageBodyLen, true)
+	seen := map[string]bool{}
+	var to []string
+	for _, s := range in.To {
+		if s != RSVPGoing && s != RSVPWaitlisted && s != RSVPMaybe {
+			fe.Add("to", "Choose from going, waitlisted and maybe.")
+			break
+		}
+		if !seen[s] {
+			seen[s] = true
+			to = append(to, s)
+		}
+	}
+	if len(in.To) == 0 {
+		fe.Add("to", "Choose who gets the message: going, waitlisted or maybe.")
+	}
+	in.To = to
+	return fe.Err()
+}
+
+// OrganiserMessage is one message organisers sent, as the group's log shows
+// it: who sent what to how many, never the addresses.
+type OrganiserMessage struct {
+	ID         int64
+	EventID    int64
+	Sender     string // the account's name, "" if the account is gone
+	Subject    string
+	Body       string
+	Statuses   string // comma-separated
+	Recipients int
+	CreatedAt  time.Time
+}
+
+// OrganiserMailService sends and lists organisers' messages.
+type OrganiserMailService interface {
+	// SendOrganiserMessage queues one email to each RSVP of the event with
+	// an email and one of the chosen statuses, logs the message, and returns
+	// how many it queued.
+	SendOrganiserMessage(ctx context.Context, eventID, accountID int64, in MessageInput) (int, error)
+	// FindOrganiserMessages lists the event's messages, newest first.
+	FindOrganiserMessages(ctx context.Context, eventID int64) ([]OrganiserMessage, error)
 }

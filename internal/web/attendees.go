@@ -54,8 +54,14 @@ func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
 	if err != nil {
 		return err
 	}
+	var sent []turnout.OrganiserMessage
+	if s.cfg.MailOn() {
+		if sent, err = s.store.FindOrganiserMessages(c.UserContext(), e.ID); err != nil {
+			return err
+		}
+	}
 	err = s.render(c, "pages/attendees", fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": list, "Counts": counts, "Query": q,
-		"MailFailures": failures})
+		"MailFailures": failures, "Messages": sent})
 	privatePage(c)
 	return err
 }

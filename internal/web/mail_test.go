@@ -381,3 +381,70 @@ func TestUndeliverableMailOnAttendeePage(t *testing.T) {
 		}
 	})
 }
+
+// TestOrganiserMessage: organisers write to chosen statuses; each person
+// gets their own email; the group's log says who sent what to how many,
+// without addresses; the API is rate-limited per event and closed to
+// other groups.
+func TestOrganiserMessage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		token := seedOrganiser(t, st, "ola@example.org", "writers")
+		other := seedOrganiser(t, st, "mal@example.org", "others")
+		g, err := st.FindGroupBySlug(context.Background(), "writers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := seedEvent(t, st, g.ID, "March for homes", 48*time.Hour, nil)
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Gia"}, "email": {"gia@example.org"}, "status": {"going"}})
+		rig.rsvp(t, e.Slug, url.Values{"name": {"May"}, "email": {"may@example.org"}, "status": {"maybe"}})
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Nat"}, "email": {"nat@example.org"}, "status": {"not_going"}})
+		rig.flush(t)
+		rig.smtp.Wait(3, 5*time.Second)
+		path := "/api/v1/events/" + e.Slug + "/messages"
+		auth := []string{"Authorization", "Bearer " + token}
+		resp, out := sendJSON(t, rig.app, "POST", path, `{"subject":"Meet at 11","body":"Bring water.\n\nSee you there.","to":["going","maybe"]}`, auth...)
+		if resp.StatusCode != 202 || out["recipients"] != 2.0 {
+			t.Fatalf("send: %d %v", resp.StatusCode, out)
+		}
+		rig.flush(t)
+		msgs := rig.smtp.Wait(5, 5*time.Second)[3:]
+		got := map[string]bool{}
+		for _, m := range msgs {
+			got[m.To] = true
+			if m.DecodedSubject() != "Meet at 11" || !strings.Contains(m.Text, "Bring water.") || m.Header.Get("List-Unsubscribe") == "" {
+				t.Errorf("message to %s: subject %q\n%s", m.To, m.DecodedSubject(), m.Text)
+			}
+			for _, addr := range []string{"gia@", "may@", "nat@"} {
+				if !strings.HasPrefix(m.To, addr) && strings.Contains(string(m.Raw), addr) {
+					t.Errorf("message to %s reveals %s", m.To, addr)
+				}
+			}
+		}
+		if !got["gia@example.org"] || !got["may@example.org"] {
+			t.Errorf("sent to %v", got)
+		}
+		for _, bad := range []string{`{"subject":"","body":"x","to":["going"]}`, `{"subject":"s","body":"x","to":["not_going"]}`, `{"subject":"s","body":"x","to":[]}`} {
+			if resp, _ := sendJSON(t, rig.app, "POST", path, bad, auth...); resp.StatusCode != 422 {
+				t.Errorf("%s: %d, want 422", bad, resp.StatusCode)
+			}
+		}
+		if resp, _ := sendJSON(t, rig.app, "POST", path, `{"subject":"s","body":"x","to":["going"]}`, "Authorization", "Bearer "+other); resp.StatusCode != 403 && resp.StatusCode != 404 {
+			t.Errorf("another group's token: %d", resp.StatusCode)
+		}
+		b := newBrowser(t, rig.app)
+		b.login("ola@example.org", testPassword)
+		_, page := b.get("/events/" + e.Slug + "/attendees")
+		if !strings.Contains(page, `wrote "Meet at 11" to 2 people`) || !strings.Contains(page, "Write to the people coming") {
+			t.Errorf("attendee page lacks the form or the log:\n%s", page[strings.Index(page, "<main"):])
+		}
+		last := 0
+		for i := 0; i < messagesPerEventHour; i++ {
+			resp, _ := sendJSON(t, rig.app, "POST", path, `{"subject":"s","body":"x","to":["going"]}`, auth...)
+			last = resp.StatusCode
+		}
+		if last != 429 {
+			t.Errorf("over the hourly limit: %d, want 429", last)
+		}
+	})
+}

@@ -22,6 +22,7 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	org.get("/events/:slug/attendees.csv", s.attendeesCSV)
 	org.get("/events/:slug/attendees", s.attendeesPage)
 	org.post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
+	org.post("/events/:slug/messages", s.sendMessage)
 
 	// JSON API: public RSVPs, the manage token's own RSVP, and the
 	// organisers' list (bearer token).

@@ -28,6 +28,7 @@ type Store interface {
 	turnout.OrganiserEventService
 	turnout.FeedService
 	turnout.MailService
+	turnout.OrganiserMailService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

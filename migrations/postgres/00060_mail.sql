@@ -5,7 +5,7 @@
 -- or erasing an RSVP takes its mail with it.
 CREATE TABLE outbox (
     id           BIGSERIAL PRIMARY KEY,
-    kind         TEXT NOT NULL CHECK (kind IN ('confirmation', 'link', 'change', 'cancel', 'promotion', 'reminder')),
+    kind         TEXT NOT NULL CHECK (kind IN ('confirmation', 'link', 'change', 'cancel', 'promotion', 'reminder', 'message')),
     rsvp_id      BIGINT NOT NULL REFERENCES rsvps (id) ON DELETE CASCADE,
     payload      TEXT NOT NULL DEFAULT '',
     due_at       TIMESTAMPTZ NOT NULL,
@@ -46,7 +46,22 @@ CREATE TABLE reminders_sent (
     PRIMARY KEY (rsvp_id, lead_seconds)
 );
 
+-- Messages organisers wrote to the people coming: the group's log of who sent
+-- what to how many (no addresses). Each recipient gets an outbox row.
+CREATE TABLE organiser_messages (
+    id         BIGSERIAL PRIMARY KEY,
+    event_id   BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    account_id BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    statuses   TEXT NOT NULL,
+    recipients INTEGER NOT NULL DEFAULT 0,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX organiser_messages_event_idx ON organiser_messages (event_id, id);
+
 -- +goose Down
+DROP TABLE organiser_messages;
 DROP TABLE reminders_sent;
 ALTER TABLE events DROP COLUMN reminders_off;
 DROP TABLE mail_counts;
