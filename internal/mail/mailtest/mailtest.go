@@ -40,7 +40,12 @@ type Server struct {
 	changed  chan struct{}
 	// Reject makes RCPT TO of these addresses fail for good (550).
 	Reject map[string]bool
+	// tempFail answers every MAIL FROM with 421 (service not available),
+	// counting the refusals in refused.
+	tempFail bool
+	refused  int
 	smtp   *smtp.Server
+	ln     net.Listener
 }
 
 // Start runs a server until the test ends.
@@ -62,7 +67,7 @@ func (s *Server) listen(addr string) {
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	s.mu.Lock()
-	s.Addr, s.smtp = ln.Addr().String(), srv
+	s.Addr, s.smtp, s.ln = ln.Addr().String(), srv, ln
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(ln) }()
 }
@@ -73,10 +78,12 @@ func (s *Server) URL() string { return "smtp://" + s.Addr + "?tls=none" }
 // Stop closes the server: connections are refused until Restart.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.smtp
-	s.smtp = nil
+	srv, ln := s.smtp, s.ln
+	s.smtp, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
+		// Close the listener too: Serve may not have taken it over yet.
+		_ = ln.Close()
 		_ = srv.Close()
 	}
 }
@@ -122,8 +129,42 @@ type session struct {
 func (x *session) Reset()        { x.from, x.to = "", "" }
 func (x *session) Logout() error { return nil }
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	if x.s.tempFail {
+		x.s.refused++
+		close(x.s.changed)
+		x.s.changed = make(chan struct{})
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service not available, try again later"}
+	}
 	x.from = from
 	return nil
+}
+
+// TempFail makes the server refuse every message for now (421) while on.
+func (s *Server) TempFail(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tempFail = on
+}
+
+// WaitRefused waits until the server refused at least n messages with 421.
+func (s *Server) WaitRefused(n int, timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		got, ch := s.refused, s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			s.t.Fatalf("waited %s for %d refusals, got %d", timeout, n, got)
+		}
+	}
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
