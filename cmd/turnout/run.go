@@ -46,7 +46,8 @@ Environment:
                             unset = email off (the demo uses log)
   TURNOUT_MAIL_FROM         From address of email (default turnout@ the host of TURNOUT_BASE_URL)
   TURNOUT_REMINDER_LEAD     email reminders this long before each start, comma list allowed (default 24h; off = none)
-Any variable may instead be read from a file named by the same name plus _FILE.
+Any variable may instead be read from a file named by the same name plus _FILE
+(not both; a _FILE that cannot be read or is empty is an error).
 `
 
 // run is the whole program: tests call it as main does.

@@ -51,8 +51,8 @@ func (rsvpMailRow) TableName() string { return "rsvp_mail" }
 // anything in the outbox, since nothing would ever send it.
 func (s *Store) SetMail(on bool) { s.mailOn = on }
 
-// enqueue adds a message for RSVP rsvpID to the outbox inside tx, due at due.
-func (s *Store) enqueue(tx *gorm.DB, kind string, rsvpID int64, p outboxPayload, due time.Time) error {
+// queueMail adds a message for RSVP rsvpID to the outbox inside tx, due at due.
+func (s *Store) queueMail(tx *gorm.DB, kind string, rsvpID int64, p outboxPayload, due time.Time) error {
 	if !s.mailOn {
 		return nil
 	}

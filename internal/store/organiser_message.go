@@ -46,7 +46,7 @@ func (s *Store) SendOrganiserMessage(ctx context.Context, eventID, accountID int
 			return err
 		}
 		for _, id := range ids {
-			if err := s.enqueue(tx, turnout.MailMessage, id, outboxPayload{Message: row.ID}, t); err != nil {
+			if err := s.queueMail(tx, turnout.MailMessage, id, outboxPayload{Message: row.ID}, t); err != nil {
 				return err
 			}
 		}

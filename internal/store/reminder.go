@@ -47,7 +47,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time, leads []time.
 					return res.Error
 				}
 				queued++
-				return s.enqueue(tx, turnout.MailReminder, d.ID, outboxPayload{}, now)
+				return s.queueMail(tx, turnout.MailReminder, d.ID, outboxPayload{}, now)
 			})
 			if err != nil {
 				return queued, err

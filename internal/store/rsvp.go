@@ -55,7 +55,7 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 }
 
 // PromoteWaitlist moves waitlisted RSVPs of the event that fit whole into the
-// free going places, first come first served (by id), and returns how many
+// free going places, first come first served (by queue order), and returns how many
 // people it promoted. Call it in the transaction that freed places (a
 // cancellation, fewer guests, a larger or removed capacity) after the event
 // row is locked (lockEvent, or an UPDATE of the row on Postgres), and bump the
@@ -96,7 +96,7 @@ func promoteEach(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time, d
 			q = q.Where("guests + 1 <= ?", free)
 		}
 		var next turnout.RSVP
-		err := q.Order("id").Take(&next).Error
+		err := q.Order(waitlistOrder).Take(&next).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			break
 		} else if err != nil {
@@ -162,13 +162,18 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 			}
 			return err
 		}
+		if r.Status == turnout.RSVPWaitlisted {
+			if err := enqueue(tx, r); err != nil {
+				return err
+			}
+		}
 		if err := s.fillPosition(tx, r); err != nil {
 			return err
 		}
 		if r.Email == nil {
 			return nil
 		}
-		return s.enqueue(tx, turnout.MailConfirmation, r.ID, outboxPayload{Token: token}, t)
+		return s.queueMail(tx, turnout.MailConfirmation, r.ID, outboxPayload{Token: token}, t)
 	})
 	if err != nil {
 		return nil, "", err
@@ -217,7 +222,7 @@ func (s *Store) reissueLink(tx *gorm.DB, r *turnout.RSVP, t time.Time) error {
 	if err := tx.Model(r).Update("manage_token_hash", turnout.HashToken(token)).Error; err != nil {
 		return err
 	}
-	return s.enqueue(tx, turnout.MailLink, r.ID, outboxPayload{Token: token}, t)
+	return s.queueMail(tx, turnout.MailLink, r.ID, outboxPayload{Token: token}, t)
 }
 
 // SendManageLink gives the RSVP with this email at the event a fresh manage
@@ -239,6 +244,17 @@ func (s *Store) SendManageLink(ctx context.Context, eventID int64, email string)
 	})
 }
 
+// enqueue puts the waitlisted RSVP r at the end of its event's waitlist by
+// giving it a queue order after every other waitlisted RSVP's. Call it with
+// the event locked (lockEvent), so that no two RSVPs draw the same order.
+func enqueue(tx *gorm.DB, r *turnout.RSVP) error {
+	return tx.Exec(`UPDATE rsvps SET queue_order = (SELECT COALESCE(MAX(w.queue_order), 0) + 1 FROM rsvps w
+		WHERE w.event_id = ? AND w.status = ? AND w.id <> ?) WHERE id = ?`, r.EventID, turnout.RSVPWaitlisted, r.ID, r.ID).Error
+}
+
+// waitlistOrder orders waitlisted RSVPs first come first served.
+const waitlistOrder = "queue_order, id"
+
 // fillPosition sets the waitlist position of a waitlisted RSVP.
 func (s *Store) fillPosition(tx *gorm.DB, r *turnout.RSVP) error {
 	r.Position = 0
@@ -246,7 +262,8 @@ func (s *Store) fillPosition(tx *gorm.DB, r *turnout.RSVP) error {
 		return nil
 	}
 	var n int64
-	err := tx.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ? AND id <= ?", r.EventID, turnout.RSVPWaitlisted, r.ID).Count(&n).Error
+	err := tx.Raw(`SELECT COUNT(*) FROM rsvps w, rsvps r WHERE r.id = ? AND w.event_id = r.event_id AND w.status = ?
+		AND (w.queue_order < r.queue_order OR (w.queue_order = r.queue_order AND w.id <= r.id))`, r.ID, turnout.RSVPWaitlisted).Scan(&n).Error
 	r.Position = int(n)
 	return err
 }
@@ -357,7 +374,7 @@ func (s *Store) promoteAndTell(ctx context.Context, tx *gorm.DB, eventID int64, 
 		return n, err
 	}
 	for _, id := range ids {
-		if err := s.enqueue(tx, turnout.MailPromotion, id, outboxPayload{}, t); err != nil {
+		if err := s.queueMail(tx, turnout.MailPromotion, id, outboxPayload{}, t); err != nil {
 			return n, err
 		}
 	}

@@ -44,8 +44,8 @@ type Server struct {
 	// counting the refusals in refused.
 	tempFail bool
 	refused  int
-	smtp   *smtp.Server
-	ln     net.Listener
+	smtp     *smtp.Server
+	ln       net.Listener
 }
 
 // Start runs a server until the test ends.
