@@ -28,6 +28,8 @@ type Store interface {
 	turnout.OrganiserEventService
 	turnout.FeedService
 	turnout.RateLimitService
+	turnout.MailService
+	turnout.OrganiserMailService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
