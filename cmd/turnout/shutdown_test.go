@@ -104,7 +104,7 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 		resp.Body.Close()
 		inflight <- answer{resp.StatusCode, string(b), nil}
 	}()
-	proctest.Await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
+	proctest.Await(t, "the request to wait on the lock", 30*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
 
 	stopAccepting(t, p)
 	if err := tx.Commit(ctx); err != nil {
@@ -122,9 +122,12 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	if p.Err != nil {
 		t.Fatalf("exit: %v\n%s", p.Err, p.Stderr.String())
 	}
-	if all, _ := backends(t, locker, app); all != 0 {
-		t.Errorf("%d database connections left open after exit", all)
-	}
+	// The server ends a backend a moment after its client has gone: wait
+	// for that, boundedly, rather than read the count at one instant.
+	proctest.Await(t, "the exited process's database connections to close", 10*time.Second, func() bool {
+		all, _ := backends(t, locker, app)
+		return all == 0
+	})
 	if !strings.Contains(p.Stderr.String(), "shutting down") {
 		t.Errorf("no shutdown log:\n%s", p.Stderr.String())
 	}
@@ -146,7 +149,7 @@ func TestSIGTERMGraceIsBounded(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	proctest.Await(t, "the request to wait on the lock", 10*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
+	proctest.Await(t, "the request to wait on the lock", 30*time.Second, func() bool { _, w := backends(t, locker, app); return w > 0 })
 	sent := time.Now()
 	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -169,7 +172,8 @@ func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
 	target := storetest.SQLiteTarget(t)
 	st := storetest.Open(t, target)
 	e := seedCapacityEvent(t, st, 10)
-	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+target.URL, "TURNOUT_SHUTDOWN_TIMEOUT=30s", "TURNOUT_RSVP_RATE_LIMIT=0")
+	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+target.URL, "TURNOUT_SHUTDOWN_TIMEOUT=30s", "TURNOUT_RSVP_RATE_LIMIT=0",
+		"TURNOUT_METRICS_TOKEN="+metricsToken)
 	ctx := context.Background()
 	conn, err := st.SQLDB().Conn(ctx)
 	if err != nil {
@@ -208,10 +212,30 @@ func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
 	checkAcknowledged(t, st, []crashAck{a.a})
 }
 
+// metricsToken is the TURNOUT_METRICS_TOKEN of servers whose /metrics tests read.
+const metricsToken = "cmd-test-metrics-token-0123456789"
+
+// getMetrics reads a server's /metrics with metricsToken.
+func getMetrics(t *testing.T, base string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: status %d", resp.StatusCode)
+	}
+	return string(b)
+}
+
 // inFlight reads turnout_http_requests_in_flight from a server's /metrics.
 func inFlight(t *testing.T, base string) int {
 	t.Helper()
-	_, body := get(t, base+"/metrics")
+	body := getMetrics(t, base)
 	for _, line := range strings.Split(body, "\n") {
 		if v, ok := strings.CutPrefix(line, "turnout_http_requests_in_flight "); ok {
 			n, _ := strconv.Atoi(v)

@@ -24,7 +24,11 @@ type eventForm struct {
 	// change, by field name (starts_at, ends_at, rsvp_closes_at).
 	Offsets      map[string]string
 	RequireEmail bool
-	Articles     []articleRow
+	// Notify: email a change of time or place to the people coming.
+	Notify bool
+	// Reminders: email reminders before the start (TURNOUT_REMINDER_LEAD).
+	Reminders bool
+	Articles  []articleRow
 }
 
 // timeFields are the form's wall-clock fields.
@@ -84,7 +88,7 @@ func eventFormOf(e *turnout.Event) eventForm {
 	f := eventForm{Title: e.Title, Kind: e.Kind, Summary: e.Summary, Description: e.Description,
 		StartsAt: e.LocalStart().Format(turnout.LocalLayout), EndsAt: e.LocalEnd().Format(turnout.LocalLayout),
 		Timezone: e.Timezone, Venue: e.Venue, Address: e.Address, OnlineURL: e.OnlineURL,
-		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status,
+		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status, Notify: true, Reminders: !e.RemindersOff,
 		MaxGuests: strconv.Itoa(e.MaxGuests), Offsets: map[string]string{}}
 	if e.RSVPClosesAt != nil {
 		f.RSVPClosesAt = e.RSVPClosesAt.In(e.Location()).Format(turnout.LocalLayout)
@@ -127,6 +131,9 @@ func readEventForm(c *fiber.Ctx) eventForm {
 	case "on", "true", "1", "yes":
 		f.RequireEmail = true
 	}
+	// An unticked box is not sent: notify_shown says the box was there.
+	f.Notify = v("notify_shown") == "" || v("notify") != ""
+	f.Reminders = v("notify_shown") == "" || v("reminders") != ""
 	type ranked struct {
 		row articleRow
 		pos int
@@ -161,7 +168,7 @@ func (f eventForm) input(withStatus bool, defaultTZ string) (turnout.EventInput,
 	start, end, closes := f.resolved("starts_at", choices), f.resolved("ends_at", choices), f.resolved("rsvp_closes_at", choices)
 	in := turnout.EventInput{Title: &f.Title, Kind: &f.Kind, Summary: &f.Summary, Description: &f.Description,
 		StartsAt: &start, EndsAt: &end, Timezone: &f.Timezone, Venue: &f.Venue, Address: &f.Address,
-		OnlineURL: &f.OnlineURL, Accessibility: &f.Accessibility, RequireEmail: &f.RequireEmail}
+		OnlineURL: &f.OnlineURL, Accessibility: &f.Accessibility, RequireEmail: &f.RequireEmail, Notify: &f.Notify, Reminders: &f.Reminders}
 	if withStatus && f.Status != "" {
 		in.Status = &f.Status
 	}

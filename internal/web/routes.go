@@ -20,7 +20,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(requestid.New())
 	app.Use(requestContext)
 	app.Use(s.logRequests)
-	app.Use(securityHeaders)
+	app.Use(s.securityHeaders)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
