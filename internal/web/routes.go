@@ -36,6 +36,8 @@ func (s *Server) routes(app *fiber.App) {
 	api := app.Group("/api/v1")
 	api.Get("/events", s.apiListEvents)
 	api.Get("/events/:slug", s.apiShowEvent)
+	api.Get("/openapi.json", s.apiOpenAPI)
+	app.Get("/api/docs", s.apiDocsPage)
 
 	s.rsvpRoutes(app)
 }
