@@ -92,7 +92,7 @@ func rewriteGroupSearchText(tx *gorm.DB, groupID int64, groupName string) error 
 // before the column existed, or by tools that insert rows directly), in
 // batches, and returns how many it filled.
 func (s *Store) fillSearchText(ctx context.Context) (int, error) {
-	total := 0
+	total, last := 0, int64(0)
 	for {
 		var rows []struct {
 			turnout.Event
@@ -100,21 +100,23 @@ func (s *Store) fillSearchText(ctx context.Context) (int, error) {
 		}
 		err := s.db.WithContext(ctx).Table("events").Select("events.*, g.name AS group_name").
 			Joins("JOIN groups g ON g.id = events.group_id").
-			Where("events.search_text IS NULL").Order("events.id").Limit(500).Find(&rows).Error
+			Where("events.search_text IS NULL AND events.id > ?", last).Order("events.id").Limit(500).Find(&rows).Error
 		if err != nil || len(rows) == 0 {
 			return total, err
 		}
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			for i := range rows {
-				if err := writeSearchText(tx, &rows[i].Event, rows[i].GroupName); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		// One statement per batch: row by row, 100,000 events took minutes.
+		values := make([]string, len(rows))
+		args := make([]any, 0, 2*len(rows))
+		for i := range rows {
+			values[i] = "(CAST(? AS BIGINT), CAST(? AS TEXT))"
+			args = append(args, rows[i].ID, searchText(&rows[i].Event, rows[i].GroupName))
+		}
+		err = s.db.WithContext(ctx).Exec(`UPDATE events SET search_text = v.t FROM (VALUES `+strings.Join(values, ", ")+
+			`) AS v(id, t) WHERE events.id = v.id`, args...).Error
 		if err != nil {
 			return total, err
 		}
 		total += len(rows)
+		last = rows[len(rows)-1].ID
 	}
 }
