@@ -111,8 +111,9 @@ func (s *Store) fillSearchText(ctx context.Context) (int, error) {
 			values[i] = "(CAST(? AS BIGINT), CAST(? AS TEXT))"
 			args = append(args, rows[i].ID, searchText(&rows[i].Event, rows[i].GroupName))
 		}
-		err = s.db.WithContext(ctx).Exec(`UPDATE events SET search_text = v.t FROM (VALUES `+strings.Join(values, ", ")+
-			`) AS v(id, t) WHERE events.id = v.id`, args...).Error
+		// VALUES names its columns column1, column2 on both engines.
+		err = s.db.WithContext(ctx).Exec(`UPDATE events SET search_text = v.column2 FROM (VALUES `+strings.Join(values, ", ")+
+			`) AS v WHERE events.id = v.column1`, args...).Error
 		if err != nil {
 			return total, err
 		}
