@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -327,4 +328,22 @@ func (s *Server) apiDocsPage(c *fiber.Ctx) error {
 		"Schemas":     apiSchemas,
 		"BaseURL":     s.cfg.BaseURL,
 	})
+}
+
+// codeSpans escapes s for HTML and shows `quoted` parts as code, for the
+// descriptions of the API page (which OpenAPI readers take as Markdown).
+func codeSpans(s string) template.HTML {
+	parts := strings.Split(template.HTMLEscapeString(s), "`")
+	var b strings.Builder
+	for i, p := range parts {
+		switch {
+		case i%2 == 1 && i < len(parts)-1:
+			b.WriteString("<code>" + p + "</code>")
+		case i%2 == 1:
+			b.WriteString("`" + p) // an unmatched backtick stays as typed
+		default:
+			b.WriteString(p)
+		}
+	}
+	return template.HTML(b.String())
 }

@@ -139,3 +139,16 @@ func TestAPIDocsPage(t *testing.T) {
 		}
 	}
 }
+
+func TestCodeSpans(t *testing.T) {
+	for in, want := range map[string]string{
+		"copy `next` here":  "copy <code>next</code> here",
+		"<b>`a&b`</b>":      "&lt;b&gt;<code>a&amp;b</code>&lt;/b&gt;",
+		"one ` unmatched":   "one ` unmatched",
+		"`a` and `b` and `": "<code>a</code> and <code>b</code> and `",
+	} {
+		if got := string(codeSpans(in)); got != want {
+			t.Errorf("codeSpans(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -110,6 +110,7 @@ func newViews(static *staticAssets) (*html.Engine, error) {
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(templateFuncs())
 	engine.AddFunc("asset", static.url)
+	engine.AddFunc("codeSpans", codeSpans)
 	if err := engine.Load(); err != nil {
 		return nil, err
 	}
