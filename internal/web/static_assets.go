@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -9,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/valyala/fasthttp"
 
 	assets "github.com/turnout-org/turnout/web"
 )
@@ -98,23 +99,33 @@ func (a *staticAssets) serve(c *fiber.Ctx) error {
 // compressResponses gzip- or brotli-encodes pages, stylesheets and JSON for
 // clients that ask (Accept-Encoding), and says that the answer varies with
 // it. Feeds encode themselves (their ETags name the encoding) and are left
-// alone.
+// alone. So are pages that hold a CSRF token: compressing a secret next to
+// text the requester chose (a search, a login's next) lets an observer of
+// sizes guess the secret byte by byte (BREACH).
 func compressResponses() fiber.Handler {
-	compressor := compress.New(compress.Config{
-		Level: compress.LevelDefault,
-		Next:  func(c *fiber.Ctx) bool { return isFeedPath(c.Path()) },
-	})
+	compressor := fasthttp.CompressHandlerBrotliLevel(func(*fasthttp.RequestCtx) {},
+		fasthttp.CompressBrotliDefaultCompression, fasthttp.CompressDefaultCompression)
 	return func(c *fiber.Ctx) error {
-		err := compressor(c)
-		if err == nil && !isFeedPath(c.Path()) && compressible(string(c.Response().Header.ContentType())) {
-			vary := string(c.Response().Header.Peek(fiber.HeaderVary))
-			if !strings.Contains(vary, fiber.HeaderAcceptEncoding) {
-				c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-			}
+		if err := c.Next(); err != nil || isFeedPath(c.Path()) {
+			return err
 		}
-		return err
+		ct := string(c.Response().Header.ContentType())
+		if !compressible(ct) {
+			return nil
+		}
+		if !strings.Contains(string(c.Response().Header.Peek(fiber.HeaderVary)), fiber.HeaderAcceptEncoding) {
+			c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+		}
+		if strings.HasPrefix(ct, fiber.MIMETextHTML) && bytes.Contains(c.Response().Body(), csrfFieldMarker) {
+			return nil
+		}
+		compressor(c.Context())
+		return nil
 	}
 }
+
+// csrfFieldMarker is how a page holding a CSRF token shows itself.
+var csrfFieldMarker = []byte(`name="_csrf"`)
 
 // compressible reports whether a response of this type is worth encoding.
 func compressible(contentType string) bool {

@@ -129,3 +129,44 @@ func TestStaticAssetsFingerprinted(t *testing.T) {
 		t.Errorf("wrong hash: status %d", resp.StatusCode)
 	}
 }
+
+// TestPagesWithCSRFTokenNotCompressed: a page holding a CSRF token next to
+// text the requester chose (the signed-in home page with a search, the
+// login form with its next) is sent uncompressed, so that its size says
+// nothing about the token (BREACH); the same page signed out is compressed.
+func TestPagesWithCSRFTokenNotCompressed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "riverside")
+		seedEvent(t, st, g.ID, "Riverside vigil", 24*time.Hour, nil)
+		seedOrganiser(t, st, "ada@example.org", "riverside")
+		anon := newBrowser(t, app)
+		ada := newBrowser(t, app)
+		ada.login("ada@example.org", testPassword)
+		for _, tc := range []struct {
+			name       string
+			b          *browser
+			path       string
+			compressed bool
+		}{
+			{"SignedOutHome", anon, "/?q=riverside", true},
+			{"SignedInHome", ada, "/?q=riverside", false},
+			{"LoginForm", anon, "/login?next=%2Fdashboard", false},
+			{"Dashboard", ada, "/dashboard", false},
+		} {
+			req := httptest.NewRequest("GET", tc.path, nil)
+			req.Header.Set("Accept-Encoding", "gzip, br")
+			resp, body := tc.b.send(req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: status %d", tc.name, resp.StatusCode)
+			}
+			enc := resp.Header.Get("Content-Encoding")
+			if (enc != "") != tc.compressed {
+				t.Errorf("%s: Content-Encoding %q, want compressed %v", tc.name, enc, tc.compressed)
+			}
+			if !tc.compressed && !strings.Contains(body, `name="_csrf"`) {
+				t.Errorf("%s: no CSRF token on the page: the case proves nothing", tc.name)
+			}
+		}
+	})
+}
