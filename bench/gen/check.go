@@ -2,11 +2,12 @@ package gen
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/turnout-org/turnout/internal/store"
 )
 
 // CapacitySQL counts events with more people going than their capacity, by the
@@ -39,7 +40,7 @@ func (c Capacity) String() string {
 func CheckCapacity(ctx context.Context, dbURL string) (Capacity, error) {
 	var c Capacity
 	if strings.HasPrefix(dbURL, "sqlite:") {
-		db, err := sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")))
+		db, err := store.OpenSQLite(dbURL)
 		if err != nil {
 			return c, err
 		}

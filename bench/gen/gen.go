@@ -4,12 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
-	_ "github.com/glebarez/go-sqlite" // the SQLite driver the store uses, for batched inserts
 	"github.com/jackc/pgx/v5"
+
+	"github.com/turnout-org/turnout/internal/store"
 )
 
 // Result says what Generate wrote and how long it took.
@@ -98,7 +98,7 @@ const sqliteBatch = 400
 // fillSQLite writes every table with multi-row INSERTs, a transaction per
 // table, then analyses the database.
 func fillSQLite(ctx context.Context, dbURL string, p *plan) (map[string]int64, error) {
-	db, err := sql.Open("sqlite", sqliteDSN(strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")))
+	db, err := store.OpenSQLite(dbURL)
 	if err != nil {
 		return nil, err
 	}
@@ -165,17 +165,4 @@ func insertSQL(t table, rows int) string {
 		b.WriteString(one)
 	}
 	return b.String()
-}
-
-// sqliteDSN opens the file with the settings the store uses, the time format
-// above all, so that the server reads back exactly what was written.
-func sqliteDSN(path string) string {
-	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Set("_time_format", "sqlite")
-	q.Set("_txlock", "immediate")
-	return path + "?" + q.Encode()
 }

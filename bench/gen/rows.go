@@ -43,7 +43,7 @@ func (p *plan) tables() []table {
 			}},
 		{"events", eventCols, p.Events, p.eventRow},
 		{"event_articles", []string{"event_id", "article_id", "position"}, p.Events * 2, p.eventArticleRow},
-		{"rsvps", []string{"id", "event_id", "name", "email", "status", "guests", "manage_token_hash", "created_at", "updated_at", "checked_in_at", "purged_at"},
+		{"rsvps", []string{"id", "event_id", "name", "email", "status", "guests", "manage_token_hash", "created_at", "updated_at", "checked_in_at", "purged_at", "queue_order"},
 			p.RSVPs, p.rsvpRow},
 		{"feed_versions", []string{"scope", "version", "updated_at"}, 1 + p.groupCount() + p.Events, p.feedVersionRow},
 	}
@@ -102,13 +102,13 @@ func (p *plan) rsvpRow(j int) []any {
 	}
 	if end.Add(retention).Before(p.now) {
 		purged := end.Add(retention)
-		return []any{int64(j + 1), int64(i + 1), "", nil, status, guests, nil, at, purged, nil, purged}
+		return []any{int64(j + 1), int64(i + 1), "", nil, status, guests, nil, at, purged, nil, purged, int64(j + 1)}
 	}
 	var email any
 	if j%5 < 3 {
 		email = fmt.Sprintf("supporter%d@example.org", j+1)
 	}
-	return []any{int64(j + 1), int64(i + 1), fmt.Sprintf("Supporter %d", j+1), email, status, guests, tokenHash(j), at, at, nil, nil}
+	return []any{int64(j + 1), int64(i + 1), fmt.Sprintf("Supporter %d", j+1), email, status, guests, tokenHash(j), at, at, nil, nil, int64(j + 1)}
 }
 
 func (p *plan) feedVersionRow(k int) []any {

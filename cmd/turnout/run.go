@@ -41,7 +41,8 @@ Environment:
   TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
   TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
-Any variable may instead be read from a file named by the same name plus _FILE.
+Any variable may instead be read from a file named by the same name plus _FILE
+(not both; a _FILE that cannot be read or is empty is an error).
 `
 
 // run is the whole program: tests call it as main does.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -194,12 +195,19 @@ func TestBadConfiguration(t *testing.T) {
 		{"ErrDatabaseScheme", env("TURNOUT_DATABASE_URL", "mysql://root@db/turnout"), []string{"migrate"}, "want postgres://"},
 		{"ErrRetention", env("TURNOUT_RETENTION_DAYS", "soon", "TURNOUT_DATABASE_URL", "sqlite:"+filepath.Join(dir, "a.db")), []string{"migrate"}, "TURNOUT_RETENTION_DAYS"},
 		{"ErrUnknownCommand", env("TURNOUT_DATABASE_URL", "sqlite:"+filepath.Join(dir, "b.db")), []string{"frobnicate"}, "unknown command"},
+		{"ErrDatabaseURLFileMissing", env("TURNOUT_DATABASE_URL_FILE", filepath.Join(dir, "no-such-secret")), []string{"migrate"}, "TURNOUT_DATABASE_URL_FILE"},
+		{"ErrDatabaseURLBothWays", env("TURNOUT_DATABASE_URL", "sqlite:"+filepath.Join(dir, "c.db"), "TURNOUT_DATABASE_URL_FILE", filepath.Join(dir, "no-such-secret")),
+			[]string{"migrate"}, "TURNOUT_DATABASE_URL and TURNOUT_DATABASE_URL_FILE are both set"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir()) // where the default sqlite:turnout.db would appear
 			err := run(context.Background(), tc.args, tc.env, nil, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("got %v, want one line containing %q", err, tc.want)
+			}
+			if _, err := os.Stat("turnout.db"); err == nil {
+				t.Error("a refused configuration created turnout.db")
 			}
 		})
 	}

@@ -185,8 +185,8 @@ func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
 	}
 	inflight := make(chan answer, 1)
 	go func() {
-		a, ok := postRSVP(&http.Client{Timeout: 30 * time.Second}, p.Base, e.Slug, "Late arrival", 1)
-		inflight <- answer{a, ok}
+		a, outcome := postRSVP(&http.Client{Timeout: 30 * time.Second}, p.Base, e.Slug, "Late arrival", 1)
+		inflight <- answer{a, outcome == acknowledged}
 	}()
 	proctest.Await(t, "the RSVP to be in flight", 10*time.Second, func() bool { return inFlight(t, p.Base) >= 2 })
 	stopAccepting(t, p)

@@ -86,12 +86,14 @@ const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.vio
 // it, and returns the serious and critical violations. Lesser ones are logged.
 func (tb *tab) axeSerious(page string) []axeViolation {
 	tb.t.Helper()
-	js := loadAxe(tb.t)
 	if tb.noJS {
 		tb.t.Logf("%s: axe-core skipped: it needs JavaScript, which this tab has off", page)
 		return nil
 	}
-	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+	if tb.axe == "" {
+		tb.t.Fatalf("%s: axe-core was not loaded: open the tab with the a11y option, so that a missing axe-core stops the test before its journey starts", page)
+	}
+	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](tb.axe)); err != nil {
 		tb.fatalf("%s: inject axe-core: %v", page, err)
 	}
 	violations, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))

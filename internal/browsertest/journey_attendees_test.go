@@ -23,7 +23,7 @@ func TestAttendeesJourney(t *testing.T) {
 	robin := in.seedRSVP(t, ev, "Robin", "robin@example.org", turnout.RSVPGoing, 1)
 	in.seedRSVP(t, ev, "Kit", "", turnout.RSVPGoing, 0)
 	in.seedRSVP(t, ev, "Ash", "", turnout.RSVPMaybe, 0)
-	tb := newTab(t, in.origin, phone)
+	tb := newTab(t, in.origin, phone, a11y)
 
 	tb.login("riverside@example.org", organiserPassword)
 	attendees := "/events/" + ev.Slug + "/attendees"
@@ -78,4 +78,30 @@ func (in *instance) seedRSVP(t *testing.T, e *turnout.Event, name, email, status
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestAttendeesPagesJourney: at the door of an event with more RSVPs than
+// one page lists, the organiser sees how many of how many the page shows,
+// goes to the next page, checks someone in there and stays on that page.
+func TestAttendeesPagesJourney(t *testing.T) {
+	in := startInstance(t)
+	g := in.seedGroup(t, "bigmarch")
+	ev := in.seedEvent(t, g, "March on the ministry", nil)
+	var last *turnout.RSVP
+	for i := 1; i <= 502; i++ {
+		last = in.seedRSVP(t, ev, "Marcher "+strconv.Itoa(i), "", turnout.RSVPGoing, 0)
+	}
+	tb := newTab(t, in.origin, phone, a11y)
+	tb.login("bigmarch@example.org", organiserPassword)
+	attendees := "/events/" + ev.Slug + "/attendees"
+	tb.open(attendees, 200)
+	tb.see("#attendee-paging", "Showing 500 of 502 RSVPs.", "Next page")
+	tb.click("#attendee-paging a", 200)
+	tb.see("#attendee-paging", "Showing 2 of 502 RSVPs.", "First page")
+	tb.checkA11y("Attendees, second page")
+	tb.see("tbody", "Marcher 501", "Marcher 502")
+	page := tb.path()
+	tb.click(`button[aria-label="Check in Marcher 502"]`, 200)
+	tb.wantPath(page + tb.rowOf(last))
+	tb.see(tb.rowOf(last), "Checked in")
 }

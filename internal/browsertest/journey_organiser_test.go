@@ -22,7 +22,7 @@ var harbourArticles = [2]struct{ url, title, source string }{
 // axe-core on the way.
 func TestOrganiserJourney(t *testing.T) {
 	in := startInstance(t)
-	tb := newTab(t, in.origin, phone)
+	tb := newTab(t, in.origin, phone, a11y)
 
 	tb.open("/signup", 200)
 	tb.checkA11y("Sign-up")

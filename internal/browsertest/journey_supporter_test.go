@@ -15,7 +15,7 @@ import (
 // the confirmation with the manage link, a guest added, then cancelled. It
 // checks the home, event, confirmation and manage pages with axe-core.
 func TestSupporterJourney(t *testing.T) {
-	supporterJourney(t, phone)
+	supporterJourney(t, phone, a11y)
 }
 
 // TestSupporterJourneyNoJavaScript is journey 5: the same with JavaScript

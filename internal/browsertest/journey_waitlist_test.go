@@ -17,7 +17,7 @@ func TestWaitlistJourney(t *testing.T) {
 	})
 	eventPath := "/events/" + ev.Slug
 	first := newTab(t, in.origin, phone)
-	second := newTab(t, in.origin, phone)
+	second := newTab(t, in.origin, phone, a11y)
 
 	first.open(eventPath, 200)
 	firstManage := first.rsvp("Robin", "going")

@@ -32,7 +32,7 @@ func TestPublicPagesAccessible(t *testing.T) {
 		opts []tabOption
 	}{{"Phone", []tabOption{phone}}, {"Desktop", nil}} {
 		t.Run(size.name, func(t *testing.T) {
-			tb := newTab(t, in.origin, size.opts...)
+			tb := newTab(t, in.origin, append(size.opts, a11y)...)
 			for _, p := range pages {
 				tb.open(p.path, p.status)
 				tb.do("wait for "+p.sel, chromedp.WaitVisible(chromedp.CSS(p.sel)))
@@ -50,7 +50,7 @@ func TestPublicPagesAccessible(t *testing.T) {
 // through the DevTools protocol, as axe-core is, still do.
 func TestCSPHoldsButAxeRuns(t *testing.T) {
 	in := startInstance(t)
-	tb := newTab(t, in.origin)
+	tb := newTab(t, in.origin, a11y)
 	tb.open("/", 200)
 	ran, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`(() => {
 		window.inlineRan = false;
@@ -145,7 +145,7 @@ func bodySize(t *testing.T, url string) int {
 // without a label and grey-on-white text added to a page are both reported.
 func TestAxeFindsViolations(t *testing.T) {
 	in := startInstance(t)
-	tb := newTab(t, in.origin)
+	tb := newTab(t, in.origin, a11y)
 	tb.open("/", 200)
 	tb.do("break the page", chromedp.Evaluate[chromedp.Void](`(() => {
 		const main = document.querySelector("main");

@@ -30,6 +30,7 @@ type tab struct {
 	ctx    context.Context // the same with the test's deadline
 	origin string          // scheme://host:port of the instance
 	noJS   bool            // page scripts are off
+	axe    string          // axe-core's source, loaded by the a11y option
 
 	mu       sync.Mutex // guards requests; never held across a browser call
 	requests []string   // every URL the tab requested, in order
@@ -53,6 +54,14 @@ func noScript(tb *tab) error {
 	tb.noJS = true
 	_, err := chromedp.Call(tb.root, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 	return err
+}
+
+// a11y loads axe-core for checkA11y when the tab opens, so that a test
+// without it skips (fails when CI=true) before its journey starts, never
+// part-way through.
+func a11y(tb *tab) error {
+	tb.axe = loadAxe(tb.t)
+	return nil
 }
 
 // newTab opens a tab in a fresh browser context (no cookies) for origin.

@@ -34,25 +34,23 @@ type Config struct {
 }
 
 // Load reads the configuration through getenv. Values ending in _FILE name a
-// file whose contents are the value (for secrets such as the database URL).
+// file whose contents are the value (for secrets such as the database URL);
+// such a file that cannot be read or is empty, or a variable set both ways,
+// is an error that names the variable.
 func Load(getenv func(string) string) (Config, error) {
+	var errs []string
 	get := func(key string) string {
-		if v := getenv(key); v != "" {
-			return v
+		v, err := lookup(getenv, key)
+		if err != nil {
+			errs = append(errs, err.Error())
 		}
-		if path := getenv(key + "_FILE"); path != "" {
-			if b, err := os.ReadFile(path); err == nil {
-				return strings.TrimSpace(string(b))
-			}
-		}
-		return ""
+		return v
 	}
 	c := Config{
 		Addr:        or(get("TURNOUT_ADDR"), "127.0.0.1:3000"),
 		DatabaseURL: or(get("TURNOUT_DATABASE_URL"), "sqlite:turnout.db"),
 		LogFormat:   or(get("TURNOUT_LOG_FORMAT"), "text"),
 	}
-	var errs []string
 	intVar := func(key string, def int, min int, dst *int) {
 		*dst = def
 		if v := get(key); v != "" {
@@ -140,6 +138,26 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// lookup returns the value of key: from the variable itself, or else from
+// the file that key_FILE names, its surrounding space trimmed.
+func lookup(getenv func(string) string, key string) (string, error) {
+	v, path := getenv(key), getenv(key+"_FILE")
+	switch {
+	case path == "":
+		return v, nil
+	case v != "":
+		return "", fmt.Errorf("%s and %s_FILE are both set: set one of them", key, key)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE=%q: cannot read it: %v", key, path, err)
+	}
+	if v = strings.TrimSpace(string(b)); v == "" {
+		return "", fmt.Errorf("%s_FILE=%q: the file is empty", key, path)
+	}
+	return v, nil
 }
 
 // BaseURLFromAddr derives a base URL from a listen address: ":3000" and

@@ -54,7 +54,7 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 }
 
 // PromoteWaitlist moves waitlisted RSVPs of the event that fit whole into the
-// free going places, first come first served (by id), and returns how many
+// free going places, first come first served (by queue order), and returns how many
 // people it promoted. Call it in the transaction that freed places (a
 // cancellation, fewer guests, a larger or removed capacity) after the event
 // row is locked (lockEvent, or an UPDATE of the row on Postgres), and bump the
@@ -77,7 +77,7 @@ func PromoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Tim
 			q = q.Where("guests + 1 <= ?", free)
 		}
 		var next turnout.RSVP
-		err := q.Order("id").Take(&next).Error
+		err := q.Order(waitlistOrder).Take(&next).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			break
 		} else if err != nil {
@@ -135,6 +135,11 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 			}
 			return err
 		}
+		if r.Status == turnout.RSVPWaitlisted {
+			if err := enqueue(tx, r); err != nil {
+				return err
+			}
+		}
 		return s.fillPosition(tx, r)
 	})
 	if err != nil {
@@ -143,6 +148,17 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 	return r, token, nil
 }
 
+// enqueue puts the waitlisted RSVP r at the end of its event's waitlist by
+// giving it a queue order after every other waitlisted RSVP's. Call it with
+// the event locked (lockEvent), so that no two RSVPs draw the same order.
+func enqueue(tx *gorm.DB, r *turnout.RSVP) error {
+	return tx.Exec(`UPDATE rsvps SET queue_order = (SELECT COALESCE(MAX(w.queue_order), 0) + 1 FROM rsvps w
+		WHERE w.event_id = ? AND w.status = ? AND w.id <> ?) WHERE id = ?`, r.EventID, turnout.RSVPWaitlisted, r.ID, r.ID).Error
+}
+
+// waitlistOrder orders waitlisted RSVPs first come first served.
+const waitlistOrder = "queue_order, id"
+
 // fillPosition sets the waitlist position of a waitlisted RSVP.
 func (s *Store) fillPosition(tx *gorm.DB, r *turnout.RSVP) error {
 	r.Position = 0
@@ -150,7 +166,8 @@ func (s *Store) fillPosition(tx *gorm.DB, r *turnout.RSVP) error {
 		return nil
 	}
 	var n int64
-	err := tx.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ? AND id <= ?", r.EventID, turnout.RSVPWaitlisted, r.ID).Count(&n).Error
+	err := tx.Raw(`SELECT COUNT(*) FROM rsvps w, rsvps r WHERE r.id = ? AND w.event_id = r.event_id AND w.status = ?
+		AND (w.queue_order < r.queue_order OR (w.queue_order = r.queue_order AND w.id <= r.id))`, r.ID, turnout.RSVPWaitlisted).Scan(&n).Error
 	r.Position = int(n)
 	return err
 }

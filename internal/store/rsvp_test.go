@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -77,7 +78,11 @@ func TestRSVPWaitlistAndPromotion(t *testing.T) {
 		if err := st.CancelRSVP(ctx, aTok); err != nil {
 			t.Fatal(err)
 		}
-		list, counts, err := st.FindRSVPs(ctx, e.ID, "")
+		list, err := st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, _, err := st.CountRSVPs(ctx, e.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +207,11 @@ func TestPurgeRSVPs(t *testing.T) {
 		if n, _ := st.PurgeRSVPs(ctx, cutoff); n != 0 {
 			t.Errorf("second purge erased %d", n)
 		}
-		list, counts, err := st.FindRSVPs(ctx, old.ID, "")
+		list, err := st.FindRSVPs(ctx, old.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, _, err := st.CountRSVPs(ctx, old.ID, "")
 		if err != nil || len(list) != 0 || counts.Going != 4 {
 			t.Fatalf("old event: %d listed, counts %+v, %v", len(list), counts, err)
 		}
@@ -339,7 +348,7 @@ func TestFindRSVPsPositionsWhenSearched(t *testing.T) {
 			"cai": {"Cai": 2},
 			"b":   {"Bea": 1, "Bashir": 3},
 		} {
-			list, _, err := st.FindRSVPs(ctx, e.ID, query)
+			list, err := st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Query: query, Limit: turnout.MaxRSVPPage})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -355,6 +364,65 @@ func TestFindRSVPsPositionsWhenSearched(t *testing.T) {
 					t.Errorf("%q: %s at %d, want %d", query, name, got[name], pos)
 				}
 			}
+		}
+	})
+}
+
+// TestRequeueKeepsRSVP: an RSVP that asks to go again and does not fit joins
+// the end of the waitlist behind RSVPs with larger ids, and keeps its id and
+// created_at; promotion follows that order.
+func TestRequeueKeepsRSVP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEvent(t, st, "requeue", 48*time.Hour, intp(2))
+		_, aTok := rsvp(t, st, e, "A", 0)
+		_, bTok := rsvp(t, st, e, "B", 0)
+		c, cTok, err := st.CreateRSVP(ctx, e.ID, turnout.RSVPInput{Name: "C", Status: turnout.RSVPMaybe})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, dTok := rsvp(t, st, e, "D", 0)
+		if d.Status != turnout.RSVPWaitlisted || d.Position != 1 || c.ID >= d.ID {
+			t.Fatalf("D %s #%d (id %d, C id %d)", d.Status, d.Position, d.ID, c.ID)
+		}
+		r, err := st.UpdateRSVP(ctx, cTok, turnout.RSVPUpdate{Status: strp(turnout.RSVPGoing)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.ID != c.ID || !r.CreatedAt.Equal(c.CreatedAt) {
+			t.Errorf("requeued C is id %d created %v, want id %d created %v", r.ID, r.CreatedAt, c.ID, c.CreatedAt)
+		}
+		if r.Status != turnout.RSVPWaitlisted || r.Position != 2 {
+			t.Errorf("requeued C %s #%d, want waitlisted #2", r.Status, r.Position)
+		}
+		list, err := st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range list {
+			if x.Name == "D" && x.Position != 1 || x.Name == "C" && x.Position != 2 {
+				t.Errorf("attendee list: %s #%d", x.Name, x.Position)
+			}
+		}
+		// A place frees: D, first in the queue, goes; C moves up to #1.
+		if err := st.CancelRSVP(ctx, aTok); err != nil {
+			t.Fatal(err)
+		}
+		for tok, want := range map[string]string{dTok: "going #0", cTok: "waitlisted #1"} {
+			got, _, err := st.FindRSVPByToken(ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.Status + " #" + strconv.Itoa(got.Position); s != want {
+				t.Errorf("%s after A cancels: %s, want %s", got.Name, s, want)
+			}
+		}
+		if err := st.CancelRSVP(ctx, bTok); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := st.FindRSVPByToken(ctx, cTok)
+		if err != nil || got.Status != turnout.RSVPGoing || got.ID != c.ID {
+			t.Fatalf("C after B cancels: %+v %v", got, err)
 		}
 	})
 }

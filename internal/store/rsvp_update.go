@@ -69,16 +69,15 @@ func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpda
 }
 
 // saveRSVP writes the changed name, status and guests of r. One that joins
-// the waitlist now is stored again under a new id, which puts it at the end.
+// the waitlist now goes to its end, keeping its id and created_at.
 func saveRSVP(tx *gorm.DB, r *turnout.RSVP, requeue bool) error {
-	if !requeue {
-		return tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error
-	}
-	if err := tx.Delete(&turnout.RSVP{ID: r.ID}).Error; err != nil {
+	if err := tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error; err != nil {
 		return err
 	}
-	r.ID = 0
-	return tx.Create(r).Error
+	if !requeue {
+		return nil
+	}
+	return enqueue(tx, r)
 }
 
 // applyStatus moves r to the asked status and guests, adjusting the going
@@ -123,9 +122,9 @@ func applyStatus(tx *gorm.DB, e *turnout.Event, r *turnout.RSVP, status string, 
 	return false, nil
 }
 
-// FindRSVPs lists the event's RSVPs (erased ones left out) in order of
-// arrival, filtered by words in name or email, and counts all of them.
-func (s *Store) FindRSVPs(ctx context.Context, eventID int64, query string) ([]*turnout.RSVP, turnout.RSVPCounts, error) {
+// CountRSVPs counts all the event's RSVPs by status, and the RSVPs (erased
+// ones left out) whose name or email contain every word of query.
+func (s *Store) CountRSVPs(ctx context.Context, eventID int64, query string) (turnout.RSVPCounts, int, error) {
 	db := s.db.WithContext(ctx)
 	var counts turnout.RSVPCounts
 	var rows []struct {
@@ -137,7 +136,7 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, query string) ([]*
 	err := db.Model(&turnout.RSVP{}).Select("status, COUNT(*) AS answers, COALESCE(SUM(guests + 1), 0) AS people, COUNT(checked_in_at) AS checked_in").
 		Where("event_id = ?", eventID).Group("status").Scan(&rows).Error
 	if err != nil {
-		return nil, counts, err
+		return counts, 0, err
 	}
 	for _, row := range rows {
 		counts.CheckedIn += row.CheckedIn
@@ -152,30 +151,59 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, query string) ([]*
 			counts.NotGoing = row.Answers
 		}
 	}
-	q := db.Where("event_id = ? AND purged_at IS NULL", eventID)
+	var matched int64
+	err = rsvpSearch(db.Model(&turnout.RSVP{}), eventID, query).Count(&matched).Error
+	return counts, int(matched), err
+}
+
+// rsvpSearch narrows q to the event's RSVPs (erased ones left out) whose name
+// or email contain every word of query.
+func rsvpSearch(q *gorm.DB, eventID int64, query string) *gorm.DB {
+	q = q.Where("event_id = ? AND purged_at IS NULL", eventID)
 	for _, word := range strings.Fields(strings.ToLower(query)) {
 		like := "%" + escapeLike(word) + "%"
 		q = q.Where(`(lower(name) LIKE ? ESCAPE '\' OR lower(COALESCE(email, '')) LIKE ? ESCAPE '\')`, like, like)
 	}
+	return q
+}
+
+// FindRSVPs lists one page of the event's RSVPs (erased ones left out) in
+// order of arrival, filtered by words in name or email, with the waitlist
+// positions of the waitlisted ones among the whole waitlist.
+func (s *Store) FindRSVPs(ctx context.Context, eventID int64, f turnout.RSVPFilter) ([]*turnout.RSVP, error) {
+	if f.Limit < 1 || f.Limit > turnout.MaxRSVPPage {
+		return nil, turnout.Errorf(turnout.EINVALID, "Ask for between 1 and %d RSVPs at once.", turnout.MaxRSVPPage)
+	}
+	db := s.db.WithContext(ctx)
 	var list []*turnout.RSVP
-	if err := q.Order("id").Limit(10000).Find(&list).Error; err != nil {
-		return nil, counts, err
+	if err := rsvpSearch(db, eventID, f.Query).Where("id > ?", f.AfterID).Order("id").Limit(f.Limit).Find(&list).Error; err != nil {
+		return nil, err
 	}
-	// Waitlist positions count the whole waitlist, not just the RSVPs a
-	// search matched.
-	var waiting []int64
-	if err := db.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ?", eventID, turnout.RSVPWaitlisted).
-		Order("id").Pluck("id", &waiting).Error; err != nil {
-		return nil, counts, err
+	var ids []int64
+	for _, r := range list {
+		if r.Status == turnout.RSVPWaitlisted {
+			ids = append(ids, r.ID)
+		}
 	}
-	position := make(map[int64]int, len(waiting))
-	for i, id := range waiting {
-		position[id] = i + 1
+	if len(ids) == 0 {
+		return list, nil
+	}
+	var places []struct {
+		ID       int64
+		Position int
+	}
+	if err := db.Raw(`SELECT id, position FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY `+waitlistOrder+`) AS position
+		FROM rsvps WHERE event_id = ? AND status = ?) w WHERE id IN ?`, eventID, turnout.RSVPWaitlisted, ids).Scan(&places).Error; err != nil {
+		return nil, err
+	}
+	position := make(map[int64]int, len(places))
+	for _, p := range places {
+		position[p.ID] = p.Position
 	}
 	for _, r := range list {
 		r.Position = position[r.ID]
 	}
-	return list, counts, nil
+	return list, nil
 }
 
 // SetCheckedIn records that an RSVP's party arrived at the door, or clears it.

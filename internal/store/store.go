@@ -109,6 +109,21 @@ func parseURL(raw string) (dialect, dsn string, err error) {
 	}
 }
 
+// OpenSQLite opens the SQLite database of a sqlite:PATH database URL with
+// database/sql and exactly the store's settings (WAL, foreign keys, busy
+// timeout, transactions that take the write lock at BEGIN), for tools that
+// write rows in bulk beside the store, such as the benchmark generator.
+func OpenSQLite(databaseURL string) (*sql.DB, error) {
+	dialect, dsn, err := parseURL(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if dialect != SQLite {
+		return nil, fmt.Errorf("database URL %q: want sqlite:PATH", redact(databaseURL))
+	}
+	return sql.Open("sqlite", dsn)
+}
+
 // redact hides a password in a URL before it reaches a message.
 func redact(raw string) string {
 	if u, err := url.Parse(raw); err == nil && u.User != nil {

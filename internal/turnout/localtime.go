@@ -31,13 +31,15 @@ func LoadZone(name string) (*time.Location, error) {
 // optional) or an RFC 3339 time with an offset, and returns the UTC instant.
 // A wall-clock time that does not exist in loc (skipped when clocks go
 // forward) is refused; an ambiguous one (clocks go back) takes the first
-// occurrence. Years outside 1900-2200 are refused.
+// occurrence. Years outside 1900-2200 are refused. Fractions of a second
+// finer than a microsecond, which neither database keeps, are dropped, so
+// that both store and compare the same instant.
 func ParseLocalTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		if t.Year() < 1900 || t.Year() > 2200 {
 			return time.Time{}, Errorf(EINVALID, "Enter a year between 1900 and 2200.")
 		}
-		return t.UTC(), nil
+		return t.UTC().Truncate(time.Microsecond), nil
 	}
 	var wall time.Time
 	var err error

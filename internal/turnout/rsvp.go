@@ -142,6 +142,16 @@ type RSVPCounts struct {
 	CheckedIn  int `json:"checked_in"`
 }
 
+// MaxRSVPPage is the most RSVPs FindRSVPs returns at once.
+const MaxRSVPPage = 1000
+
+// RSVPFilter selects one page of an event's RSVPs in order of arrival.
+type RSVPFilter struct {
+	Query   string // words that the name or email must contain
+	AfterID int64  // only RSVPs that arrived after this one (the last of the previous page)
+	Limit   int    // at most this many, 1 to MaxRSVPPage
+}
+
 // RSVPService stores supporters' RSVPs. Capacity is enforced by the store,
 // exactly, under any concurrency.
 type RSVPService interface {
@@ -158,9 +168,12 @@ type RSVPService interface {
 	// CancelRSVP deletes the RSVP of a manage token, promoting waitlisted
 	// RSVPs into the places it frees.
 	CancelRSVP(ctx context.Context, token string) error
-	// FindRSVPs lists an event's RSVPs for its organisers, in order of
-	// arrival, filtered by words in name or email, with the counts of all.
-	FindRSVPs(ctx context.Context, eventID int64, query string) ([]*RSVP, RSVPCounts, error)
+	// FindRSVPs lists one page of an event's RSVPs for its organisers (erased
+	// ones left out), in order of arrival, with their waitlist positions.
+	FindRSVPs(ctx context.Context, eventID int64, f RSVPFilter) ([]*RSVP, error)
+	// CountRSVPs returns the counts of all the event's RSVPs and how many
+	// RSVPs (erased ones left out) match the words of query, on every page.
+	CountRSVPs(ctx context.Context, eventID int64, query string) (RSVPCounts, int, error)
 	// SetCheckedIn marks an RSVP of the event as arrived at the door, or not.
 	SetCheckedIn(ctx context.Context, eventID, rsvpID int64, in bool) (*RSVP, error)
 	// PurgeRSVPs erases the personal data of RSVPs to events that ended before

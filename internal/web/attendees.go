@@ -44,13 +44,23 @@ func (s *Server) attendeesPage(c *fiber.Ctx) error {
 	return s.renderAttendees(c, e)
 }
 
-// renderAttendees renders the attendee page of e, searched by ?q=.
+// renderAttendees renders one page of the attendee list of e, searched by
+// ?q= and continued after the RSVP id ?after=.
 func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
-	q, list, counts, err := s.findAttendees(c, e)
+	p, err := s.findAttendees(c, e)
 	if err != nil {
 		return err
 	}
-	err = s.render(c, "pages/attendees", fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": list, "Counts": counts, "Query": q})
+	path := "/events/" + e.Slug + "/attendees"
+	data := fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": p.RSVPs, "Counts": p.Counts, "Query": p.Query,
+		"Matched": p.Matched, "After": p.After}
+	if p.After > 0 {
+		data["FirstURL"] = p.url(path, 0)
+	}
+	if p.Next > 0 {
+		data["NextURL"] = p.url(path, p.Next)
+	}
+	err = s.render(c, "pages/attendees", data)
 	privatePage(c)
 	return err
 }
@@ -70,38 +80,73 @@ func (s *Server) attendeeCheckIn(c *fiber.Ctx) error {
 	if _, err := s.store.SetCheckedIn(ctx, e.ID, id, c.FormValue("checked_in") == "1"); err != nil {
 		return err
 	}
-	back := "/events/" + e.Slug + "/attendees"
-	if q := strings.TrimSpace(c.FormValue("q")); q != "" && len(q) <= 200 {
-		back += "?q=" + url.QueryEscape(q)
+	var back attendeePage
+	if q := strings.TrimSpace(c.FormValue("q")); len(q) <= 200 {
+		back.Query = q
 	}
-	return c.Redirect(back+"#rsvp-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	if after, err := strconv.ParseInt(c.FormValue("after"), 10, 64); err == nil && after > 0 {
+		back.After = after
+	}
+	return c.Redirect(back.url("/events/"+e.Slug+"/attendees", back.After)+"#rsvp-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
 
-// attendeesCSV is GET /events/{slug}/attendees.csv: RFC 4180, with cells
-// that a spreadsheet would run as a formula neutralised.
+// csvBatch is how many RSVPs the CSV export reads from the store at a time.
+var csvBatch = turnout.MaxRSVPPage
+
+// attendeesCSV is GET /events/{slug}/attendees.csv: every RSVP (erased ones
+// left out), RFC 4180, with cells that a spreadsheet would run as a formula
+// neutralised. The rows are read in batches of csvBatch, one id range after
+// the other, and written into the response body within the handler, so that
+// the request's context holds for every read and a failed read is an error
+// response, never a file cut short.
 func (s *Server) attendeesCSV(c *fiber.Ctx) error {
 	e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	list, _, err := s.store.FindRSVPs(ctx, e.ID, "")
-	if err != nil {
+	if err := s.writeAttendeesCSV(c, e); err != nil {
+		c.Response().ResetBody()
 		return err
 	}
 	privatePage(c)
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+e.Slug+`-attendees.csv"`)
-	return writeAttendeesCSV(c.Response().BodyWriter(), list)
+	return nil
 }
 
-// writeAttendeesCSV writes the attendee list as CSV with a header row.
-func writeAttendeesCSV(w io.Writer, list []*turnout.RSVP) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write([]string{"name", "email", "status", "guests", "people", "created_at", "checked_in_at"}); err != nil {
+// writeAttendeesCSV writes the header row and then every RSVP of e into the
+// response body, csvBatch at a time.
+func (s *Server) writeAttendeesCSV(c *fiber.Ctx, e *turnout.Event) error {
+	ctx := c.UserContext()
+	cw, err := newAttendeesCSV(c.Response().BodyWriter())
+	if err != nil {
 		return err
 	}
+	for after := int64(0); ; {
+		list, err := s.store.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{AfterID: after, Limit: csvBatch})
+		if err != nil {
+			return err
+		}
+		if err := writeCSVRows(cw, list); err != nil {
+			return err
+		}
+		if len(list) < csvBatch {
+			return nil
+		}
+		after = list[len(list)-1].ID
+	}
+}
+
+// newAttendeesCSV starts an attendee CSV on w (RFC 4180: CRLF line ends) with
+// its header row.
+func newAttendeesCSV(w io.Writer) (*csv.Writer, error) {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return cw, cw.Write([]string{"name", "email", "status", "guests", "people", "created_at", "checked_in_at"})
+}
+
+// writeCSVRows writes RSVPs as CSV rows and flushes them.
+func writeCSVRows(cw *csv.Writer, list []*turnout.RSVP) error {
 	for _, r := range list {
 		checked := ""
 		if r.CheckedInAt != nil {
@@ -136,12 +181,12 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, list, counts, err := s.findAttendees(c, e)
+	p, err := s.findAttendees(c, e)
 	if err != nil {
 		return err
 	}
-	out := make([]fiber.Map, 0, len(list))
-	for _, r := range list {
+	out := make([]fiber.Map, 0, len(p.RSVPs))
+	for _, r := range p.RSVPs {
 		item := fiber.Map{"id": r.ID, "name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
 			"created_at": r.CreatedAt.UTC().Format(time.RFC3339), "checked_in": r.CheckedInAt != nil}
 		if r.Position > 0 {
@@ -149,20 +194,70 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 		}
 		out = append(out, item)
 	}
+	var next *string
+	if p.Next > 0 {
+		u := s.cfg.BaseURL + p.url("/api/v1/events/"+e.Slug+"/rsvps", p.Next)
+		next = &u
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"counts": counts, "rsvps": out})
+	return c.JSON(fiber.Map{"counts": p.Counts, "total": p.Matched, "rsvps": out, "next": next})
 }
 
-// findAttendees reads the search ?q= of an attendee page or export and
-// returns the matching RSVPs of e with the event's counts.
-func (s *Server) findAttendees(c *fiber.Ctx, e *turnout.Event) (string, []*turnout.RSVP, turnout.RSVPCounts, error) {
-	q := strings.TrimSpace(c.Query("q"))
+// attendeePageSize is how many RSVPs one attendee page, on the site or the
+// API, lists.
+var attendeePageSize = 500
+
+// attendeePage is one page of an event's attendee list.
+type attendeePage struct {
+	Query   string
+	After   int64 // the page starts after this RSVP id
+	RSVPs   []*turnout.RSVP
+	Counts  turnout.RSVPCounts // of the whole event
+	Matched int                // RSVPs that match Query, on every page
+	Next    int64              // the next page starts after this id; 0 on the last page
+}
+
+// url is the address of the page of the same search after the RSVP id after.
+func (p *attendeePage) url(path string, after int64) string {
+	v := url.Values{}
+	if p.Query != "" {
+		v.Set("q", p.Query)
+	}
+	if after > 0 {
+		v.Set("after", strconv.FormatInt(after, 10))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// findAttendees reads the search ?q= and the page start ?after= of an
+// attendee page and returns that page of e's RSVPs with the event's counts.
+func (s *Server) findAttendees(c *fiber.Ctx, e *turnout.Event) (*attendeePage, error) {
+	p := &attendeePage{Query: strings.TrimSpace(c.Query("q"))}
 	fe := turnout.FieldErrors{}
-	fe.CheckText("q", q, 200, false)
+	fe.CheckText("q", p.Query, 200, false)
+	if v := c.Query("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			fe.Add("after", "The page to continue from is not a number: start from the first page.")
+		}
+		p.After = n
+	}
 	if err := fe.Err(); err != nil {
-		return q, nil, turnout.RSVPCounts{}, err
+		return p, err
 	}
 	ctx := c.UserContext()
-	list, counts, err := s.store.FindRSVPs(ctx, e.ID, q)
-	return q, list, counts, err
+	list, err := s.store.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Query: p.Query, AfterID: p.After, Limit: attendeePageSize + 1})
+	if err != nil {
+		return p, err
+	}
+	if len(list) > attendeePageSize {
+		list = list[:attendeePageSize]
+		p.Next = list[len(list)-1].ID
+	}
+	p.RSVPs = list
+	p.Counts, p.Matched, err = s.store.CountRSVPs(ctx, e.ID, p.Query)
+	return p, err
 }

@@ -38,7 +38,11 @@ func TestAttendeesCSV(t *testing.T) {
 		{Name: "Quote \"Q\", comma\nnewline", Status: "waitlisted", CreatedAt: at},
 	}
 	var buf bytes.Buffer
-	if err := writeAttendeesCSV(&buf, list); err != nil {
+	cw, err := newAttendeesCSV(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeCSVRows(cw, list); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "\r\n") {
@@ -116,7 +120,7 @@ func TestAttendeesPageRenders(t *testing.T) {
 		e := seedEvent(t, st, g.ID, "Door", 24*time.Hour, func(in *turnout.EventInput) { in.Capacity = turnout.Of(3) })
 		rsvpVia(t, app, e, "Maya Lind", "maya@example.org")
 		rsvpVia(t, app, e, "Omar Said", "omar@example.org")
-		list, _, err := st.FindRSVPs(context.Background(), e.ID, "")
+		list, err := st.FindRSVPs(context.Background(), e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
 		if err != nil {
 			t.Fatal(err)
 		}

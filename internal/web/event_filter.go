@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -115,19 +116,36 @@ func (q listQuery) nextURL(path string, last *turnout.Event) string {
 	return path + "?" + v.Encode()
 }
 
+// formatCursor marks the place after e exactly: "SECONDS.ID" for a start on
+// a whole second, else "SECONDS.MICROSECONDS.ID" (the store keeps
+// microseconds), so that the next page starts after e and never repeats it.
 func formatCursor(e *turnout.Event) string {
-	return strconv.FormatInt(e.StartsAt.Unix(), 10) + "." + strconv.FormatInt(e.ID, 10)
+	t := e.StartsAt.UTC()
+	at := strconv.FormatInt(t.Unix(), 10)
+	if us := t.Nanosecond() / 1000; us != 0 {
+		at += fmt.Sprintf(".%06d", us)
+	}
+	return at + "." + strconv.FormatInt(e.ID, 10)
 }
 
+// parseCursor reads a cursor that formatCursor wrote.
 func parseCursor(s string) (*turnout.Cursor, bool) {
-	sec, id, ok := strings.Cut(s, ".")
-	if !ok {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 || len(parts) > 3 {
 		return nil, false
 	}
-	n, err1 := strconv.ParseInt(sec, 10, 64)
-	i, err2 := strconv.ParseInt(id, 10, 64)
+	n, err1 := strconv.ParseInt(parts[0], 10, 64)
+	i, err2 := strconv.ParseInt(parts[len(parts)-1], 10, 64)
 	if err1 != nil || err2 != nil || n < 0 || n > 1<<40 || i < 0 {
 		return nil, false
 	}
-	return &turnout.Cursor{StartsAt: time.Unix(n, 0).UTC(), ID: i}, true
+	var us int64
+	if len(parts) == 3 {
+		var err error
+		us, err = strconv.ParseInt(parts[1], 10, 64)
+		if err != nil || len(parts[1]) != 6 || us < 0 {
+			return nil, false
+		}
+	}
+	return &turnout.Cursor{StartsAt: time.Unix(n, us*1000).UTC(), ID: i}, true
 }

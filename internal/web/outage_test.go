@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -112,17 +113,27 @@ func checkStaleFeeds(t *testing.T, base string, feeds []string, good map[string]
 	}
 }
 
-// fetch GETs url and returns the response with its body read.
+// fetch GETs url and returns the response with its body read. It calls
+// t.Fatal, so only the test's own goroutine may call it; others use httpGet.
 func fetch(t *testing.T, url string) (*http.Response, string) {
 	t.Helper()
-	client := &http.Client{Timeout: 30 * time.Second}
-	resp, err := client.Get(url)
+	resp, body, err := httpGet(url)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp, body
+}
+
+// httpGet GETs url and returns the response with its body read, or the error.
+func httpGet(url string) (*http.Response, string, error) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return nil, "", err
+	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	b, err := io.ReadAll(resp.Body)
+	return resp, string(b), err
 }
 
 func expectStatus(t *testing.T, url string, want int) {
@@ -175,21 +186,31 @@ func TestPostgresKillsConnections(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	base := serve(t, newTestApp(t, testConfig(t), st))
 	page := base + "/events/" + e.Slug
+	// statuses GETs the page n times at once and counts the statuses; the
+	// goroutines only collect errors, which the test reports once all return.
 	statuses := func(n int) map[int]int {
 		var mu sync.Mutex
 		seen := map[int]int{}
+		var errs []error
 		var wg sync.WaitGroup
 		for i := 0; i < n; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				resp, _ := fetch(t, page)
+				resp, _, err := httpGet(page)
 				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, err)
+					return
+				}
 				seen[resp.StatusCode]++
-				mu.Unlock()
 			}()
 		}
 		wg.Wait()
+		if len(errs) > 0 {
+			t.Fatalf("%d of %d requests failed: %v", len(errs), n, errors.Join(errs...))
+		}
 		return seen
 	}
 	if seen := statuses(8); seen[200] != 8 {

@@ -57,7 +57,7 @@ func countGoing(t testing.TB, st *store.Store, slug string) int {
 
 func countRSVPs(t testing.TB, st *store.Store, eventID int64) int {
 	t.Helper()
-	list, _, err := st.FindRSVPs(context.Background(), eventID, "")
+	list, err := st.FindRSVPs(context.Background(), eventID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,8 @@ func hotQueries(now time.Time, s gen.Scale) []hotQuery {
 			`INSERT INTO "rsvps" ("event_id","name","email","status","guests","manage_token_hash","created_at","updated_at","checked_in_at","purged_at") VALUES (` +
 				rsvpEvent + `,'Explain','explain@bench.example.org','going',1,'explain-token-hash',` + ts + `,` + ts + `,NULL,NULL) RETURNING "id"`, true},
 		{"RSVP: waitlist position of a waitlisted RSVP (f)", "store.fillPosition",
-			`SELECT count(*) FROM "rsvps" WHERE event_id = ` + rsvpEvent + ` AND status = 'waitlisted' AND id <= 2000000000`, false},
+			`SELECT COUNT(*) FROM rsvps w, rsvps r WHERE r.id = 1 AND w.event_id = ` + rsvpEvent + ` AND w.status = 'waitlisted'` +
+				` AND (w.queue_order < r.queue_order OR (w.queue_order = r.queue_order AND w.id <= r.id))`, false},
 		{"Periodic purge of RSVP personal data (hourly and at start)", "store.PurgeRSVPs",
 			`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, purged_at = ` + ts + `, updated_at = ` + ts +
 				` WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ` + ts + `::timestamptz - interval '30 days')`, true},

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -47,5 +50,39 @@ func TestScripts(t *testing.T) {
 	g := getScript(map[string]string{"If-None-Match": `"abc"`})
 	if !strings.Contains(g, `local headers = {["If-None-Match"] = "\"abc\""}`) || !strings.Contains(g, "function done(") {
 		t.Errorf("GET script:\n%s", g)
+	}
+}
+
+// TestRPSCountsSuccessesOnly: error responses and timeouts, however fast,
+// are left out of the rate.
+func TestRPSCountsSuccessesOnly(t *testing.T) {
+	r := wrkResult{Requests: 1000, DurationUS: 2e6, StatusErrors: 300, Timeouts: 100}
+	if got := r.RPS(); got != 300 {
+		t.Errorf("RPS %v, want 300 (600 successes in 2 s)", got)
+	}
+	if got := (wrkResult{Requests: 10, DurationUS: 1e6, StatusErrors: 10}).Successes(); got != 0 {
+		t.Errorf("all errors: %d successes", got)
+	}
+}
+
+// TestProbesFailOnMissingRoutes: a route answering 404 or 405 breaks the run
+// instead of being reported as a feature that is not there.
+func TestProbesFailOnMissingRoutes(t *testing.T) {
+	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "no such route", status)
+		}))
+		ctx := context.Background()
+		feed := probeFeed(ctx, srv.URL)
+		if feed.err == nil {
+			t.Errorf("feed answering %d: no error (%+v)", status, feed)
+		}
+		if p := probeConditional(ctx, srv.URL, feed); p.notRun == "" {
+			t.Errorf("conditional feed after a broken feed: %+v", p)
+		}
+		if p := probeRSVP(ctx, srv.URL); p.err == nil {
+			t.Errorf("RSVP route answering %d: no error (%+v)", status, p)
+		}
+		srv.Close()
 	}
 }

@@ -86,7 +86,8 @@ func (r *report) table(b *strings.Builder) {
 		fmt.Fprintf(b, " | | | | %s |", mb(sr.idleRSS))
 	}
 	b.WriteString("\n\n")
-	b.WriteString("Ratio: requests per second over the ceiling's (a over the feed-bytes Fiber handler, b-e over the 2-byte handler, f over pgbench). " +
+	b.WriteString("req/s: successful requests per second (status below 400, answered within wrk's timeout); error responses do not count. " +
+		"Ratio: requests per second over the ceiling's (a over the feed-bytes Fiber handler, b-e over the 2-byte handler, f over pgbench). " +
 		"p50/p99: wrk's latency percentiles (pgbench: from its per-transaction log). Peak RSS: VmHWM of the process during that load.\n\n")
 }
 

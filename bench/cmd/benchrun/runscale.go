@@ -132,8 +132,8 @@ func measureServer(ctx context.Context, o options, bins binaries, sr *scaleRun) 
 		switch {
 		case o.onlyScenes != nil && !o.onlyScenes[sc.key]:
 			m.note = "not run (-only)"
-		case p.notAvailable != "":
-			m.note = p.notAvailable
+		case p.notRun != "":
+			m.note = p.notRun
 		case p.err != nil:
 			m.note, m.broken = "broken: "+p.err.Error(), true
 		default:
@@ -182,8 +182,8 @@ func (sr *scaleRun) load(ctx context.Context, o options, srv *process, m *measur
 	if res.Errors() > 0 {
 		m.note = fmt.Sprintf("%d failed requests (socket errors, timeouts or status >= 400)", res.Errors())
 	}
-	if res.Requests == 0 {
-		m.note, m.broken = "broken: no request completed", true
+	if res.Successes() == 0 {
+		m.note, m.broken = "broken: no request succeeded", true
 	}
 	return nil
 }
@@ -223,11 +223,7 @@ func measureRSVPs(ctx context.Context, o options, srv *process, sr *scaleRun) er
 		return nil
 	}
 	p := probeRSVP(ctx, srv.url)
-	switch {
-	case p.notAvailable != "":
-		m.note = p.notAvailable
-		return nil
-	case p.err != nil:
+	if p.err != nil {
 		m.note, m.broken = "broken: "+p.err.Error(), true
 		return nil
 	}
@@ -263,7 +259,7 @@ func measureCeilings(ctx context.Context, o options, bins binaries, sr *scaleRun
 	}
 	fc := &measured{key: ceilFeed, label: "ceiling: Fiber handler, the bytes of feed a"}
 	sr.set(fc)
-	if feed.err != nil || feed.notAvailable != "" {
+	if feed.err != nil {
 		fc.note = "not run: no feed to copy (scenario a did not run)"
 	} else {
 		path := filepath.Join(o.workDir, "feed-"+sr.scale.Name+".ics")

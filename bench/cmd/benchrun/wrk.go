@@ -40,12 +40,18 @@ type wrkResult struct {
 	Codes         map[string]int64 `json:"codes"` // per status, where the script counts them
 }
 
-// RPS is requests per second over the run.
+// Successes is how many requests completed in time with a status below 400.
+func (r wrkResult) Successes() int64 {
+	return max(0, r.Requests-r.StatusErrors-r.Timeouts)
+}
+
+// RPS is successful requests per second over the run: error responses,
+// however fast, do not count.
 func (r wrkResult) RPS() float64 {
 	if r.DurationUS == 0 {
 		return 0
 	}
-	return float64(r.Requests) / (float64(r.DurationUS) / 1e6)
+	return float64(r.Successes()) / (float64(r.DurationUS) / 1e6)
 }
 
 // Errors is every failed request: socket errors, timeouts and statuses >= 400.
