@@ -28,7 +28,7 @@ func TestFindEventsJourney(t *testing.T) {
 		opts []tabOption
 	}{{"Phone", []tabOption{phone}}, {"Desktop", nil}} {
 		t.Run(size.name, func(t *testing.T) {
-			tb := newTab(t, in.origin, size.opts...)
+			tb := newTab(t, in.origin, append(size.opts, a11y)...)
 			tb.open("/", 200)
 			tb.see("#q-hint", "address", "group name", "accents")
 			tb.fill("#q", "zurich")
@@ -89,7 +89,7 @@ func TestOrganiserAccountPagesJourney(t *testing.T) {
 		opts []tabOption
 	}{{"Phone", []tabOption{phone}}, {"Desktop", nil}} {
 		t.Run(size.name, func(t *testing.T) {
-			tb := newTab(t, in.origin, size.opts...)
+			tb := newTab(t, in.origin, append(size.opts, a11y)...)
 			tb.login("riverside@example.org", organiserPassword)
 			rows, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](
 				`[...document.querySelectorAll("main h3, main tbody td:first-child")].map(e => e.textContent.trim())`))
