@@ -164,6 +164,9 @@ type cluster struct {
 	password  string
 }
 
+// metricsToken is the instances' TURNOUT_METRICS_TOKEN.
+const metricsToken = "deploy-test-metrics-token-0123456789"
+
 // startCluster migrates a fresh Postgres schema, adds an organiser, and
 // starts two instances and nginx. extraEnv is added to both instances.
 func startCluster(t *testing.T, extraEnv ...string) *cluster {
@@ -181,7 +184,8 @@ func startCluster(t *testing.T, extraEnv ...string) *cluster {
 	c.token = lines[len(lines)-1]
 	ports := freePorts(t, 3) // nginx, then the instances: chosen together so none collide
 	nginxPort := ports[0]
-	env = append(env, fmt.Sprintf("TURNOUT_BASE_URL=http://127.0.0.1:%d", nginxPort), "TURNOUT_TRUSTED_PROXIES=127.0.0.1")
+	env = append(env, fmt.Sprintf("TURNOUT_BASE_URL=http://127.0.0.1:%d", nginxPort), "TURNOUT_TRUSTED_PROXIES=127.0.0.1",
+		"TURNOUT_METRICS_TOKEN="+metricsToken)
 	env = append(env, extraEnv...)
 	var upstreams []string
 	for i := 0; i < 2; i++ {

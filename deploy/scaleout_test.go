@@ -209,7 +209,9 @@ func (c *cluster) upstreamFeedAnswers(t *testing.T, status int) int {
 	t.Helper()
 	total := 0
 	for _, p := range c.instances {
-		resp, err := http.Get(p.Base + "/metrics")
+		req, _ := http.NewRequest("GET", p.Base+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+metricsToken)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

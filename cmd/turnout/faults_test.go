@@ -95,8 +95,9 @@ func TestStartWithUnreachableSQLite(t *testing.T) {
 func TestDatabaseMaxConns(t *testing.T) {
 	for _, target := range storetest.Targets(t) {
 		t.Run(target.Name, func(t *testing.T) {
-			base, stop := startServer(t, env("TURNOUT_ADDR", "127.0.0.1:0", "TURNOUT_DATABASE_URL", target.URL, "TURNOUT_DATABASE_MAX_CONNS", "3"))
-			_, body := get(t, base+"/metrics")
+			base, stop := startServer(t, env("TURNOUT_ADDR", "127.0.0.1:0", "TURNOUT_DATABASE_URL", target.URL, "TURNOUT_DATABASE_MAX_CONNS", "3",
+				"TURNOUT_METRICS_TOKEN", metricsToken))
+			body := getMetrics(t, base)
 			if !strings.Contains(body, "\nturnout_db_max_open_connections 3\n") {
 				t.Errorf("pool not bounded to 3:\n%s", body)
 			}

@@ -41,6 +41,12 @@ Environment:
   TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
   TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
   TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
+  TURNOUT_METRICS_TOKEN     bearer token GET /metrics requires; unset, /metrics answers 404 (default unset)
+  TURNOUT_SMTP_URL          send email: smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465,
+                            smtp://host:25?tls=none (local relay) or log (write each message to stderr);
+                            unset = email off (the demo uses log)
+  TURNOUT_MAIL_FROM         From address of email (default turnout@ the host of TURNOUT_BASE_URL)
+  TURNOUT_REMINDER_LEAD     email reminders this long before each start, comma list allowed (default 24h; off = none)
 Any variable may instead be read from a file named by the same name plus _FILE
 (not both; a _FILE that cannot be read or is empty is an error).
 `
@@ -62,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log := newLogger(cfg, stderr)
 	switch cmd {
 	case "serve":
-		return cmdServe(ctx, cfg, log, args, stdout)
+		return cmdServe(ctx, cfg, log, args, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, cfg, stdout)
 	case "organiser":

@@ -15,6 +15,7 @@ import (
 
 	"github.com/turnout-org/turnout/internal/config"
 	"github.com/turnout-org/turnout/internal/demo"
+	"github.com/turnout-org/turnout/internal/mail"
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/turnout"
 	"github.com/turnout-org/turnout/internal/web"
@@ -22,12 +23,15 @@ import (
 
 // cmdServe migrates the database, optionally loads the demo, and serves HTTP
 // until ctx ends, then shuts down gracefully.
-func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	withDemo := fs.Bool("demo", false, "load demo groups, articles and events into an empty database")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *withDemo && cfg.SMTPURL == "" {
+		cfg.SMTPURL = "log" // a newcomer sees the mail on standard error
 	}
 	defer startPprof(cfg, log)()
 	st, err := openStore(ctx, cfg, log, cfg.DatabaseWait)
@@ -36,6 +40,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	defer st.Close()
 	st.SetMaxConns(cfg.DatabaseMaxConns)
+	st.SetMail(cfg.MailOn())
 	n, err := st.Migrate(ctx)
 	if err != nil {
 		return err
@@ -68,6 +73,12 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	// Deferred after st.Close, so it runs first: the purger stops before the database closes.
 	stopPurger := startPurger(cfg, log, st)
 	defer stopPurger()
+	stopMailer, err := startMailer(cfg, log, st, stderr)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMailer()
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Turnout is listening on %s\n", url)
 	if *withDemo {
@@ -123,4 +134,26 @@ func describe(err error) error {
 	}
 	sort.Strings(parts)
 	return errors.New(strings.Join(parts, "; "))
+}
+
+// startMailer starts the worker that sends the outbox's email, when
+// TURNOUT_SMTP_URL is set. stop waits for the message in hand to finish.
+func startMailer(cfg config.Config, log *slog.Logger, st *store.Store, stderr io.Writer) (stop func(), err error) {
+	if !cfg.MailOn() {
+		log.Info("email is off: set TURNOUT_SMTP_URL to send RSVP confirmations and alerts")
+		return func() {}, nil
+	}
+	sender, err := mail.NewSender(cfg.SMTPURL, stderr)
+	if err != nil {
+		return nil, err
+	}
+	from := cfg.MailFrom
+	if from == "" {
+		from = mail.DefaultFrom(cfg.BaseURL)
+	}
+	w := &mail.Worker{Store: st, Sender: sender, Log: log, Base: cfg.BaseURL, From: from, Leads: cfg.ReminderLeads}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	return func() { cancel(); <-done }, nil
 }

@@ -169,7 +169,8 @@ func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
 	target := storetest.SQLiteTarget(t)
 	st := storetest.Open(t, target)
 	e := seedCapacityEvent(t, st, 10)
-	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+target.URL, "TURNOUT_SHUTDOWN_TIMEOUT=30s", "TURNOUT_RSVP_RATE_LIMIT=0")
+	p := proctest.Start(t, "TURNOUT_DATABASE_URL="+target.URL, "TURNOUT_SHUTDOWN_TIMEOUT=30s", "TURNOUT_RSVP_RATE_LIMIT=0",
+		"TURNOUT_METRICS_TOKEN="+metricsToken)
 	ctx := context.Background()
 	conn, err := st.SQLDB().Conn(ctx)
 	if err != nil {
@@ -208,10 +209,30 @@ func TestSIGTERMFinishesInFlightSQLite(t *testing.T) {
 	checkAcknowledged(t, st, []crashAck{a.a})
 }
 
+// metricsToken is the TURNOUT_METRICS_TOKEN of servers whose /metrics tests read.
+const metricsToken = "cmd-test-metrics-token-0123456789"
+
+// getMetrics reads a server's /metrics with metricsToken.
+func getMetrics(t *testing.T, base string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: status %d", resp.StatusCode)
+	}
+	return string(b)
+}
+
 // inFlight reads turnout_http_requests_in_flight from a server's /metrics.
 func inFlight(t *testing.T, base string) int {
 	t.Helper()
-	_, body := get(t, base+"/metrics")
+	body := getMetrics(t, base)
 	for _, line := range strings.Split(body, "\n") {
 		if v, ok := strings.CutPrefix(line, "turnout_http_requests_in_flight "); ok {
 			n, _ := strconv.Atoi(v)

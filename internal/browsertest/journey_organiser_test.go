@@ -32,7 +32,9 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.fill("#group_name", "Harbour Workers Solidarity")
 	tb.set("#timezone", "Europe/London")
 	tb.click(`form[action="/signup"] button[type=submit]`, 200)
-	tb.wantPath("/dashboard")
+	tb.wantPath("/login")
+	tb.see("main", "Now log in with your email address and password")
+	tb.login("amina@example.org", "a long enough passphrase")
 	tb.see("main", "Harbour Workers Solidarity")
 	tb.checkA11y("Dashboard")
 

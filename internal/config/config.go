@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -14,24 +15,31 @@ import (
 
 // Config holds every setting of a Turnout process.
 type Config struct {
-	Addr              string        // TURNOUT_ADDR, listen address
-	DatabaseURL       string        // TURNOUT_DATABASE_URL
-	BaseURL           string        // TURNOUT_BASE_URL, public base URL without trailing slash
-	BaseURLDerived    bool          // BaseURL was derived from Addr, not configured
-	RetentionDays     int           // TURNOUT_RETENTION_DAYS
-	RSVPRateLimit     int           // TURNOUT_RSVP_RATE_LIMIT per client address per minute; 0 is off
-	OpenSignup        bool          // TURNOUT_OPEN_SIGNUP
-	TrustedProxies    []string      // TURNOUT_TRUSTED_PROXIES, comma-separated IPs or CIDRs
-	FeedMaxAge        time.Duration // TURNOUT_FEED_MAX_AGE, Cache-Control max-age of feeds
-	LogFormat         string        // TURNOUT_LOG_FORMAT: text or json
-	BodyLimit         int           // TURNOUT_BODY_LIMIT in bytes
-	ShutdownGrace     time.Duration // TURNOUT_SHUTDOWN_TIMEOUT
-	PurgeInterval     time.Duration // TURNOUT_PURGE_INTERVAL
-	DatabaseWait      time.Duration // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
-	DatabaseMaxConns  int           // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
-	AllowPrivateFetch bool          // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
-	PprofAddr         string        // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
+	Addr              string          // TURNOUT_ADDR, listen address
+	DatabaseURL       string          // TURNOUT_DATABASE_URL
+	BaseURL           string          // TURNOUT_BASE_URL, public base URL without trailing slash
+	BaseURLDerived    bool            // BaseURL was derived from Addr, not configured
+	RetentionDays     int             // TURNOUT_RETENTION_DAYS
+	RSVPRateLimit     int             // TURNOUT_RSVP_RATE_LIMIT per client address per minute; 0 is off
+	OpenSignup        bool            // TURNOUT_OPEN_SIGNUP
+	TrustedProxies    []string        // TURNOUT_TRUSTED_PROXIES, comma-separated IPs or CIDRs
+	FeedMaxAge        time.Duration   // TURNOUT_FEED_MAX_AGE, Cache-Control max-age of feeds
+	LogFormat         string          // TURNOUT_LOG_FORMAT: text or json
+	BodyLimit         int             // TURNOUT_BODY_LIMIT in bytes
+	ShutdownGrace     time.Duration   // TURNOUT_SHUTDOWN_TIMEOUT
+	PurgeInterval     time.Duration   // TURNOUT_PURGE_INTERVAL
+	DatabaseWait      time.Duration   // TURNOUT_DATABASE_WAIT: how long serve retries an unreachable database at start
+	DatabaseMaxConns  int             // TURNOUT_DATABASE_MAX_CONNS: connections one instance may open; 0 keeps the store's default
+	AllowPrivateFetch bool            // TURNOUT_ALLOW_PRIVATE_FETCH: let article previews fetch private addresses (tests)
+	PprofAddr         string          // TURNOUT_PPROF_ADDR: loopback address of an opt-in pprof listener; empty is off
+	SMTPURL           string          // TURNOUT_SMTP_URL: smtp://, smtps:// or "log"; empty is email off
+	MailFrom          string          // TURNOUT_MAIL_FROM: the From address of every message
+	ReminderLeads     []time.Duration // TURNOUT_REMINDER_LEAD: reminders this long before each start
+	MetricsToken      string          // TURNOUT_METRICS_TOKEN: bearer token /metrics requires; empty turns /metrics off (404)
 }
+
+// MailOn reports whether Turnout sends email (TURNOUT_SMTP_URL is set).
+func (c Config) MailOn() bool { return c.SMTPURL != "" }
 
 // Load reads the configuration through getenv. Values ending in _FILE name a
 // file whose contents are the value (for secrets such as the database URL);
@@ -125,6 +133,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.PprofAddr = get("TURNOUT_PPROF_ADDR"); c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, fmt.Sprintf("TURNOUT_PPROF_ADDR=%q: want a loopback address such as 127.0.0.1:6060", c.PprofAddr))
 	}
+	if c.MetricsToken = get("TURNOUT_METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, "TURNOUT_METRICS_TOKEN: use at least 16 characters (for example: openssl rand -hex 32)")
+	}
+	c.SMTPURL = get("TURNOUT_SMTP_URL")
+	c.MailFrom = get("TURNOUT_MAIL_FROM")
+	errs = append(errs, checkMail(c.SMTPURL, c.MailFrom)...)
+	var err string
+	if c.ReminderLeads, err = reminderLeads(or(get("TURNOUT_REMINDER_LEAD"), "24h")); err != "" {
+		errs = append(errs, err)
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Sprintf("TURNOUT_ADDR=%q: want host:port, such as 127.0.0.1:3000 or :3000", c.Addr))
 	}
@@ -192,4 +210,43 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// checkMail validates TURNOUT_SMTP_URL and TURNOUT_MAIL_FROM.
+func checkMail(smtpURL, from string) []string {
+	var errs []string
+	if smtpURL != "" && smtpURL != "log" {
+		u, err := url.Parse(smtpURL)
+		switch {
+		case err != nil || u.Hostname() == "":
+			errs = append(errs, "TURNOUT_SMTP_URL: want smtp://user:pass@host:587, smtps://user:pass@host:465, smtp://host:25?tls=none or log")
+		case u.Scheme != "smtp" && u.Scheme != "smtps":
+			errs = append(errs, fmt.Sprintf("TURNOUT_SMTP_URL: scheme %q: want smtp, smtps or log", u.Scheme))
+		case u.Query().Get("tls") != "" && u.Query().Get("tls") != "none":
+			errs = append(errs, "TURNOUT_SMTP_URL: the only tls option is tls=none (a local relay)")
+		}
+	}
+	if from != "" {
+		if _, err := mail.ParseAddress(from); err != nil {
+			errs = append(errs, fmt.Sprintf("TURNOUT_MAIL_FROM=%q: want an address such as Turnout <events@example.org>", from))
+		}
+	}
+	return errs
+}
+
+// reminderLeads parses TURNOUT_REMINDER_LEAD: a comma list of durations such
+// as 24h,2h, or "off".
+func reminderLeads(v string) ([]time.Duration, string) {
+	if strings.EqualFold(v, "off") {
+		return nil, ""
+	}
+	var out []time.Duration
+	for _, part := range strings.Split(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < time.Minute || d > 60*24*time.Hour {
+			return nil, fmt.Sprintf("TURNOUT_REMINDER_LEAD=%q: want durations between 1m and 1440h, such as 24h or 24h,2h, or off", v)
+		}
+		out = append(out, d)
+	}
+	return out, ""
 }

@@ -103,7 +103,8 @@ func (f Fetcher) client() *http.Client {
 		Transport: transport,
 		Timeout:   Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= MaxRedirects {
+			// via holds the first request and every redirect followed so far.
+			if len(via) > MaxRedirects {
 				return fmt.Errorf("preview: too many redirects")
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {

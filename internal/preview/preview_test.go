@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,9 +42,32 @@ func server(t *testing.T) *httptest.Server {
 	mux.HandleFunc("/to-file", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
 	})
+	// /hops/N redirects N times before the article.
+	mux.HandleFunc("/hops/", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/hops/"))
+		if n == 0 {
+			http.Redirect(w, r, "/article", http.StatusFound)
+			return
+		}
+		http.Redirect(w, r, "/hops/"+strconv.Itoa(n-1), http.StatusFound)
+	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// TestFetchFollowsMaxRedirects: a preview follows exactly MaxRedirects
+// redirects (the number docs/organisers.md gives) and no more.
+func TestFetchFollowsMaxRedirects(t *testing.T) {
+	srv := server(t)
+	f := Fetcher{AllowPrivate: true}
+	// /hops/N answers N+1 redirects in all.
+	if m, err := f.Fetch(context.Background(), srv.URL+"/hops/"+strconv.Itoa(MaxRedirects-1)); err != nil || m.Source != "Riverside Action" {
+		t.Fatalf("%d redirects: %+v %v", MaxRedirects, m, err)
+	}
+	if _, err := f.Fetch(context.Background(), srv.URL+"/hops/"+strconv.Itoa(MaxRedirects)); err == nil {
+		t.Fatalf("%d redirects were followed", MaxRedirects+1)
+	}
 }
 
 func TestFetch(t *testing.T) {

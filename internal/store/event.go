@@ -317,6 +317,11 @@ func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (*turn
 		}).Error; err != nil {
 			return err
 		}
+		if e.PublishedAt != nil {
+			if err := s.enqueueCancel(tx, e.ID, t); err != nil {
+				return err
+			}
+		}
 		return bumpFeedVersions(tx, &e, t)
 	})
 	if err != nil {

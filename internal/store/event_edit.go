@@ -14,7 +14,7 @@ var _ turnout.OrganiserEventService = (*Store)(nil)
 
 // eventColumns are the columns UpdateEvent writes.
 var eventColumns = []string{"slug", "title", "kind", "summary", "description", "starts_at", "ends_at", "timezone", "venue",
-	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email",
+	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email", "reminders_off",
 	"rsvp_closes_at", "status", "sequence", "published_at", "updated_at"}
 
 // UpdateEvent applies in onto a copy of the event and stores it. A material
@@ -77,9 +77,14 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	if err := writeSearchText(tx, &next, g.Name); err != nil {
 		return err
 	}
-	promoted, err := PromoteWaitlist(ctx, tx, next.ID, t) // a larger or no capacity frees places
+	promoted, err := s.promoteAndTell(ctx, tx, next.ID, t) // a larger or no capacity frees places
 	if err != nil {
 		return err
+	}
+	if before := turnout.PlaceOf(&e); next.Status == turnout.StatusPublished && !before.Same(turnout.PlaceOf(&next)) && (in.Notify == nil || *in.Notify) {
+		if err := s.enqueueChange(tx, next.ID, before, t); err != nil {
+			return err
+		}
 	}
 	next.GoingCount += promoted
 	if in.Articles != nil {

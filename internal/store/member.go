@@ -147,53 +147,6 @@ func (s *Store) findInvitation(tx *gorm.DB, token string) (*turnout.Invitation, 
 	return &inv, nil
 }
 
-// AcceptInvitation marks the invitation used and adds the account to the
-// group (keeping a higher role it already has). With accountID 0 it creates
-// the account from in first. All in one transaction: the conditional update
-// makes the invitation single-use even under concurrent acceptance.
-func (s *Store) AcceptInvitation(ctx context.Context, token string, accountID int64, in *turnout.SignupInput) (*turnout.Account, *turnout.Group, error) {
-	var hash string
-	if accountID == 0 {
-		if in == nil {
-			return nil, nil, turnout.Errorf(turnout.EUNAUTHORIZED, "Log in or create an account to accept the invitation.")
-		}
-		in.GroupName = "unused"
-		if err := in.Validate(); err != nil {
-			return nil, nil, err
-		}
-		hash = turnout.HashPassword(in.Password)
-	}
-	var acct turnout.Account
-	var g *turnout.Group
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		inv, err := s.findInvitation(tx, token)
-		if err != nil {
-			return err
-		}
-		g = inv.Group
-		t := s.Now()
-		res := tx.Exec("UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL", t, inv.ID)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errBadInvitation
-		}
-		if accountID == 0 {
-			if err := s.createAccount(tx, &acct, *in, hash, t); err != nil {
-				return err
-			}
-		} else if err := tx.Take(&acct, accountID).Error; err != nil {
-			return notFound(err, "Account")
-		}
-		return s.joinGroup(tx, acct.ID, inv, t)
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return &acct, g, nil
-}
-
 func (s *Store) joinGroup(tx *gorm.DB, accountID int64, inv *turnout.Invitation, t time.Time) error {
 	if err := tx.Exec(`INSERT INTO memberships (account_id, group_id, role, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account_id, group_id) DO NOTHING`, accountID, inv.GroupID, inv.Role, t).Error; err != nil {
@@ -201,39 +154,6 @@ func (s *Store) joinGroup(tx *gorm.DB, accountID int64, inv *turnout.Invitation,
 	}
 	if inv.Role == turnout.RoleOwner {
 		return tx.Exec("UPDATE memberships SET role = 'owner' WHERE account_id = ? AND group_id = ?", accountID, inv.GroupID).Error
-	}
-	return nil
-}
-
-// CreateAPIToken makes a named token for the account and returns its secret.
-func (s *Store) CreateAPIToken(ctx context.Context, accountID int64, name string) (string, error) {
-	name, err := turnout.ValidateTokenName(name)
-	if err != nil {
-		return "", err
-	}
-	token := turnout.NewToken()
-	err = s.db.WithContext(ctx).Create(&turnout.APIToken{AccountID: accountID, Name: name, TokenHash: turnout.HashToken(token), CreatedAt: s.Now()}).Error
-	if err != nil {
-		return "", err
-	}
-	return token, nil
-}
-
-// FindAPITokens lists the account's tokens, newest first.
-func (s *Store) FindAPITokens(ctx context.Context, accountID int64) ([]*turnout.APIToken, error) {
-	var out []*turnout.APIToken
-	err := s.db.WithContext(ctx).Where("account_id = ?", accountID).Order("created_at DESC, id DESC").Find(&out).Error
-	return out, err
-}
-
-// RevokeAPIToken deletes one of the account's tokens; another account's is not found.
-func (s *Store) RevokeAPIToken(ctx context.Context, accountID, tokenID int64) error {
-	res := s.db.WithContext(ctx).Exec("DELETE FROM api_tokens WHERE id = ? AND account_id = ?", tokenID, accountID)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return turnout.Errorf(turnout.ENOTFOUND, "Token not found.")
 	}
 	return nil
 }

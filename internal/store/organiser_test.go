@@ -159,8 +159,8 @@ func TestInvitationSingleUseUnderConcurrency(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				in := &turnout.SignupInput{Email: "p" + strconv.Itoa(i) + "@example.org", Name: "P", Password: "long enough password"}
-				_, _, results[i] = st.AcceptInvitation(ctx, token, 0, in)
+				in := &turnout.AccountInput{Email: "p" + strconv.Itoa(i) + "@example.org", Name: "P", Password: "long enough password"}
+				_, results[i] = st.AcceptInvitation(ctx, token, 0, in)
 			}(i)
 		}
 		wg.Wait()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -61,6 +62,24 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 // feed versions in that transaction when the going count changed, as
 // UpdateEvent does anyway. It reads capacity and going count afresh from tx.
 func PromoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
+	n, _, err := promoteWaitlist(ctx, tx, eventID, t)
+	return n, err
+}
+
+// promoteWaitlist is PromoteWaitlist; it also returns the ids of the
+// promoted RSVPs that have an email.
+func promoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, []int64, error) {
+	var mailed []int64
+	promoted, err := promoteEach(ctx, tx, eventID, t, func(r *turnout.RSVP) {
+		if r.Email != nil {
+			mailed = append(mailed, r.ID)
+		}
+	})
+	return promoted, mailed, err
+}
+
+// promoteEach is the loop of PromoteWaitlist, calling done for each RSVP it promotes.
+func promoteEach(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time, done func(*turnout.RSVP)) (int, error) {
 	tx = tx.WithContext(ctx)
 	var e turnout.Event
 	if err := tx.Select("id", "group_id", "capacity", "going_count").Take(&e, eventID).Error; err != nil {
@@ -94,6 +113,7 @@ func PromoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Tim
 			return promoted, err
 		}
 		promoted += next.People()
+		done(&next)
 	}
 	return promoted, nil
 }
@@ -114,6 +134,13 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 		}
 		if err := in.Validate(e); err != nil {
 			return err
+		}
+		if in.Email != "" {
+			dup, err := s.duplicateRSVP(tx, e, in, t)
+			if err != nil || dup != nil {
+				r, token = dup, ""
+				return err
+			}
 		}
 		r = &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests,
 			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t}
@@ -140,12 +167,81 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 				return err
 			}
 		}
-		return s.fillPosition(tx, r)
+		if err := s.fillPosition(tx, r); err != nil {
+			return err
+		}
+		if r.Email == nil {
+			return nil
+		}
+		return s.queueMail(tx, turnout.MailConfirmation, r.ID, outboxPayload{Token: token}, t)
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return r, token, nil
+}
+
+// duplicateRSVP handles an RSVP whose email already answered the event: it
+// records nothing, queues the existing RSVP's owner a fresh manage link, and
+// returns the outcome a new RSVP would have had, so that the answer does not
+// tell the sender whether the address was known. It returns nil when the
+// email is new.
+func (s *Store) duplicateRSVP(tx *gorm.DB, e *turnout.Event, in turnout.RSVPInput, t time.Time) (*turnout.RSVP, error) {
+	var owner turnout.RSVP
+	err := tx.Where("event_id = ? AND email = ?", e.ID, in.Email).Take(&owner).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.reissueLink(tx, &owner, t); err != nil {
+		return nil, err
+	}
+	r := &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests, CreatedAt: t, UpdatedAt: t}
+	if r.Status == turnout.RSVPGoing {
+		if left := e.SpotsLeft(); left != nil && *left < r.People() {
+			r.Status = turnout.RSVPWaitlisted
+			var n int64
+			if err := tx.Model(&turnout.RSVP{}).Where("event_id = ? AND status = ?", e.ID, turnout.RSVPWaitlisted).Count(&n).Error; err != nil {
+				return nil, err
+			}
+			r.Position = int(n) + 1
+		}
+	}
+	return r, nil
+}
+
+// reissueLink gives r a fresh manage token (the old link stops working) and
+// queues it by email. Without email there is no way to deliver it, so the
+// link stays as it is.
+func (s *Store) reissueLink(tx *gorm.DB, r *turnout.RSVP, t time.Time) error {
+	if !s.mailOn || r.Email == nil || r.PurgedAt != nil {
+		return nil
+	}
+	token := turnout.NewToken()
+	if err := tx.Model(r).Update("manage_token_hash", turnout.HashToken(token)).Error; err != nil {
+		return err
+	}
+	return s.queueMail(tx, turnout.MailLink, r.ID, outboxPayload{Token: token}, t)
+}
+
+// SendManageLink gives the RSVP with this email at the event a fresh manage
+// token and queues it by email. It answers nil whether or not there is one.
+func (s *Store) SendManageLink(ctx context.Context, eventID int64, email string) error {
+	norm, ok := turnout.NormalizeEmail(strings.TrimSpace(email))
+	if !ok {
+		return nil
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r turnout.RSVP
+		err := tx.Where("event_id = ? AND email = ? AND purged_at IS NULL", eventID, norm).Take(&r).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return s.reissueLink(tx, &r, s.Now())
+	})
 }
 
 // enqueue puts the waitlisted RSVP r at the end of its event's waitlist by
@@ -262,10 +358,25 @@ func (s *Store) CancelRSVP(ctx context.Context, token string) error {
 // move: feeds show no counts, and leaving them alone keeps RSVPs to different
 // events from queueing on the site-wide version row.
 func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, t time.Time) error {
-	n, err := PromoteWaitlist(ctx, tx, e.ID, t)
+	n, err := s.promoteAndTell(ctx, tx, e.ID, t)
 	if err != nil {
 		return err
 	}
 	e.GoingCount += n
 	return nil
+}
+
+// promoteAndTell is PromoteWaitlist that also queues "You have a place" to
+// each promoted RSVP with an email.
+func (s *Store) promoteAndTell(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
+	n, ids, err := promoteWaitlist(ctx, tx, eventID, t)
+	if err != nil {
+		return n, err
+	}
+	for _, id := range ids {
+		if err := s.queueMail(tx, turnout.MailPromotion, id, outboxPayload{}, t); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

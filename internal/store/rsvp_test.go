@@ -161,9 +161,14 @@ func TestRSVPRules(t *testing.T) {
 			t.Fatal("token not stored as its hash")
 		}
 		in.Email = "sam@EXAMPLE.org"
-		_, _, err = st.CreateRSVP(ctx, e.ID, in)
-		if turnout.ErrorCode(err) != turnout.ECONFLICT {
-			t.Fatalf("duplicate email: %v", err)
+		// A second RSVP with the same email records nothing and issues no
+		// link, but answers like a new one: the sender learns nothing.
+		dup, dupTok, err := st.CreateRSVP(ctx, e.ID, in)
+		if err != nil || dupTok != "" || dup == nil || dup.Status != turnout.RSVPGoing || dup.ID != 0 {
+			t.Fatalf("duplicate email: %+v %q %v", dup, dupTok, err)
+		}
+		if _, _, err := st.FindRSVPByToken(ctx, tok); err != nil {
+			t.Fatalf("with mail off the owner's link must keep working: %v", err)
 		}
 		bad := []turnout.RSVPInput{
 			{Name: "", Status: "going"},

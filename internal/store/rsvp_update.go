@@ -232,22 +232,21 @@ func (s *Store) SetCheckedIn(ctx context.Context, eventID, rsvpID int64, in bool
 // ended before cutoff, keeping status and guests so that counts stay.
 func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error) {
 	t := s.Now()
-	res := s.db.WithContext(ctx).Exec(`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, purged_at = ?, updated_at = ?
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Mail tied to those RSVPs (queued messages with their manage
+		// tokens, unsubscribe tokens) goes with them.
+		expired := "SELECT r.id FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.purged_at IS NULL AND e.ends_at < ?"
+		if err := tx.Exec("DELETE FROM outbox WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("DELETE FROM rsvp_mail WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
+			return err
+		}
+		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, purged_at = ?, updated_at = ?
 		WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ?)`, t, t, cutoff)
-	return res.RowsAffected, res.Error
-}
-
-// HitRateLimit counts a hit on key in the window starting at windowStart with
-// one atomic upsert, so that every instance sees the same count.
-func (s *Store) HitRateLimit(ctx context.Context, key string, windowStart time.Time) (int, error) {
-	var n int
-	err := s.db.WithContext(ctx).Raw(`INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, windowStart.UTC()).Scan(&n).Error
+		n = res.RowsAffected
+		return res.Error
+	})
 	return n, err
-}
-
-// PruneRateLimits deletes rate-limit windows that started before cutoff.
-func (s *Store) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Exec("DELETE FROM rate_limits WHERE window_start < ?", cutoff.UTC())
-	return res.RowsAffected, res.Error
 }

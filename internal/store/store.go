@@ -29,6 +29,8 @@ const (
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	// mailOn queues email in the outbox (SetMail).
+	mailOn bool
 	// Now returns the current time; tests replace it to move the clock.
 	Now func() time.Time
 }

@@ -63,35 +63,37 @@ const MaxEventDuration = 60 * 24 * time.Hour
 // vigil, picket or public meeting. StartsAt and EndsAt are UTC instants;
 // Timezone is the IANA zone in which they are shown and entered.
 type Event struct {
-	ID            int64      `json:"-"`
-	UID           string     `json:"-" gorm:"column:uid"`
-	GroupID       int64      `json:"-"`
-	Slug          string     `json:"slug"`
-	Title         string     `json:"title"`
-	Kind          string     `json:"kind"`
-	Summary       string     `json:"summary"`
-	Description   string     `json:"description"`
-	StartsAt      time.Time  `json:"starts_at"`
-	EndsAt        time.Time  `json:"ends_at"`
-	Timezone      string     `json:"timezone"`
-	Venue         string     `json:"venue"`
-	Address       string     `json:"address"`
-	Latitude      *float64   `json:"latitude"`
-	Longitude     *float64   `json:"longitude"`
-	OnlineURL     string     `json:"online_url" gorm:"column:online_url"`
-	Accessibility string     `json:"accessibility"`
-	Capacity      *int       `json:"capacity"`
-	MaxGuests     int        `json:"max_guests"`
-	RequireEmail  bool       `json:"require_email"`
-	RSVPClosesAt  *time.Time `json:"rsvp_closes_at" gorm:"column:rsvp_closes_at"`
-	Status        string     `json:"status"`
-	CancelledAt   *time.Time `json:"cancelled_at"`
-	CancelReason  string     `json:"cancel_reason"`
-	Sequence      int        `json:"sequence"`
-	GoingCount    int        `json:"going"`
-	PublishedAt   *time.Time `json:"-"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	ID            int64     `json:"-"`
+	UID           string    `json:"-" gorm:"column:uid"`
+	GroupID       int64     `json:"-"`
+	Slug          string    `json:"slug"`
+	Title         string    `json:"title"`
+	Kind          string    `json:"kind"`
+	Summary       string    `json:"summary"`
+	Description   string    `json:"description"`
+	StartsAt      time.Time `json:"starts_at"`
+	EndsAt        time.Time `json:"ends_at"`
+	Timezone      string    `json:"timezone"`
+	Venue         string    `json:"venue"`
+	Address       string    `json:"address"`
+	Latitude      *float64  `json:"latitude"`
+	Longitude     *float64  `json:"longitude"`
+	OnlineURL     string    `json:"online_url" gorm:"column:online_url"`
+	Accessibility string    `json:"accessibility"`
+	Capacity      *int      `json:"capacity"`
+	MaxGuests     int       `json:"max_guests"`
+	RequireEmail  bool      `json:"require_email"`
+	// RemindersOff stops reminder emails for this event.
+	RemindersOff bool       `json:"-" gorm:"column:reminders_off"`
+	RSVPClosesAt *time.Time `json:"rsvp_closes_at" gorm:"column:rsvp_closes_at"`
+	Status       string     `json:"status"`
+	CancelledAt  *time.Time `json:"cancelled_at"`
+	CancelReason string     `json:"cancel_reason"`
+	Sequence     int        `json:"sequence"`
+	GoingCount   int        `json:"going"`
+	PublishedAt  *time.Time `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 
 	// Loaded by the store where a page needs them.
 	Group    *Group     `json:"-" gorm:"-"`

@@ -29,9 +29,14 @@ type EventInput struct {
 	Capacity      Nullable[int]     `json:"capacity"`
 	MaxGuests     *int              `json:"max_guests"`
 	RequireEmail  *bool             `json:"require_email"`
-	RSVPClosesAt  Nullable[string]  `json:"rsvp_closes_at"`
-	Status        *string           `json:"status"`
-	Articles      *[]ArticleInput   `json:"articles"`
+	// Reminders false stops reminder emails for this event.
+	Reminders    *bool            `json:"reminders"`
+	RSVPClosesAt Nullable[string] `json:"rsvp_closes_at"`
+	Status       *string          `json:"status"`
+	Articles     *[]ArticleInput  `json:"articles"`
+	// Notify false keeps a change of time or place from being emailed to
+	// the people coming (a trivial fix); nil or true tells them.
+	Notify *bool `json:"notify"`
 }
 
 // Nullable is a JSON field that distinguishes absent (Set false), null
@@ -100,6 +105,9 @@ func (in EventInput) Apply(e *Event, create bool, defaultTZ string) (material bo
 	}
 	in.applyTimes(e, create, defaultTZ, fe)
 	in.applyNumbers(e, fe)
+	if in.Reminders != nil {
+		e.RemindersOff = !*in.Reminders
+	}
 	if in.RequireEmail != nil {
 		e.RequireEmail = *in.RequireEmail
 	}

@@ -20,19 +20,22 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// SignupInput is what the sign-up form sends: a new account and its first group.
-type SignupInput struct {
-	Email     string
-	Name      string
-	Password  string
-	GroupName string
-	Timezone  string
+// AccountInput is a new account, as the sign-up and invitation forms ask for it.
+type AccountInput struct {
+	Email    string
+	Name     string
+	Password string
 }
 
-// Validate checks the input and normalises the email. Field names match the
-// sign-up form.
-func (in *SignupInput) Validate() error {
+// Validate checks the input and normalises the email and name. Field names
+// match the forms.
+func (in *AccountInput) Validate() error {
 	fe := FieldErrors{}
+	in.validate(fe)
+	return fe.Err()
+}
+
+func (in *AccountInput) validate(fe FieldErrors) {
 	email, ok := NormalizeEmail(in.Email)
 	if !ok {
 		fe.Add("email", "Enter a valid email address.")
@@ -46,6 +49,29 @@ func (in *SignupInput) Validate() error {
 	if err := ValidatePassword(in.Password); err != nil {
 		fe.Add("password", ErrorFields(err)["password"])
 	}
+}
+
+// SignupInput is what the sign-up form sends: a new account and its first group.
+type SignupInput struct {
+	Email     string
+	Name      string
+	Password  string
+	GroupName string
+	Timezone  string
+}
+
+// Account is the account part of the sign-up.
+func (in SignupInput) Account() AccountInput {
+	return AccountInput{Email: in.Email, Name: in.Name, Password: in.Password}
+}
+
+// Validate checks the input and normalises the email. Field names match the
+// sign-up form.
+func (in *SignupInput) Validate() error {
+	fe := FieldErrors{}
+	acct := in.Account()
+	acct.validate(fe)
+	in.Email, in.Name = acct.Email, acct.Name
 	in.GroupName = strings.TrimSpace(in.GroupName)
 	if in.GroupName == "" {
 		fe.Add("group_name", "Give your group a name.")
@@ -61,6 +87,11 @@ func (in *SignupInput) Validate() error {
 	}
 	return fe.Err()
 }
+
+// ErrEmailTaken is what SignUp and AcceptInvitation return when the email
+// already has an account. Callers must answer exactly as for a new account,
+// so that nobody can learn which addresses have accounts.
+var ErrEmailTaken = Errorf(ECONFLICT, "An account with this email already exists.")
 
 // Member is a membership with the account's name, for the members page.
 type Member struct {
@@ -94,10 +125,11 @@ type Invitation struct {
 // ValidRole reports whether r is a membership role.
 func ValidRole(r string) bool { return r == RoleOwner || r == RoleOrganiser }
 
-// OrganiserService is the organiser's side: sign-up, sessions, login
-// throttling, members, invitations and API tokens.
+// OrganiserService is the organiser's side: sign-up, sessions, members, invitations and API tokens.
 type OrganiserService interface {
-	// SignUp creates an account, a group named in.GroupName and makes the account its owner.
+	// SignUp creates an account, a group named in.GroupName and makes the
+	// account its owner. An email that already has an account gets
+	// ErrEmailTaken, after the same password work as a new one, and nothing changes.
 	SignUp(ctx context.Context, in SignupInput) (*Account, *Group, error)
 	// Authenticate returns the account whose email and password match, or
 	// EUNAUTHORIZED with one generic message.
@@ -108,10 +140,6 @@ type OrganiserService interface {
 	FindSession(ctx context.Context, id string) (*Session, error)
 	// DeleteSession ends a session; an unknown id is not an error.
 	DeleteSession(ctx context.Context, id string) error
-	// LoginFailures counts failures recorded under key in the current window.
-	LoginFailures(ctx context.Context, key string, window time.Duration) (int, error)
-	// RecordLoginFailure counts one failure under each key in the current window.
-	RecordLoginFailure(ctx context.Context, window time.Duration, keys ...string) error
 	// FindAccountGroups lists the groups the account belongs to, by name.
 	FindAccountGroups(ctx context.Context, accountID int64) ([]MemberGroup, error)
 	// FindMembers lists a group's members, owners first.
@@ -124,9 +152,12 @@ type OrganiserService interface {
 	CreateInvitation(ctx context.Context, groupID, createdBy int64, role string) (string, *Invitation, error)
 	// FindInvitation returns a usable (unused, unexpired) invitation by token, with its group.
 	FindInvitation(ctx context.Context, token string) (*Invitation, error)
-	// AcceptInvitation uses the invitation for the account (creating the
-	// account from in when accountID is 0) and returns the account and group.
-	AcceptInvitation(ctx context.Context, token string, accountID int64, in *SignupInput) (*Account, *Group, error)
+	// AcceptInvitation uses the invitation for the signed-in account, or with
+	// accountID 0 for a new account made from in, and returns the group. When
+	// in's email already has an account, the invitation is used up and that
+	// account joins only if in's password is its password; the result is
+	// then ErrEmailTaken.
+	AcceptInvitation(ctx context.Context, token string, accountID int64, in *AccountInput) (*Group, error)
 	// FindInvitations lists a group's unused, unexpired invitations.
 	FindInvitations(ctx context.Context, groupID int64) ([]*Invitation, error)
 	// RevokeInvitation withdraws an unused invitation of the group.

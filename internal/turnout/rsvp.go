@@ -179,7 +179,4 @@ type RSVPService interface {
 	// PurgeRSVPs erases the personal data of RSVPs to events that ended before
 	// cutoff, keeping status and guests for the counts. It returns how many.
 	PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error)
-	// HitRateLimit counts one hit on key in the fixed window starting at
-	// windowStart and returns the window's count so far, shared by instances.
-	HitRateLimit(ctx context.Context, key string, windowStart time.Time) (int, error)
 }

@@ -2,21 +2,13 @@ package web
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// Login throttling: failures counted in fixed windows in the shared
-// rate_limits table, per account (email) and per client address.
-const (
-	loginWindow         = 15 * time.Minute
-	loginLimitAccount   = 10
-	loginLimitAddress   = 50
-	loginFailureMessage = "Wrong email or password."
-)
+const loginFailureMessage = "Wrong email or password."
 
 // loginPage is GET /login.
 func (s *Server) loginPage(c *fiber.Ctx) error {
@@ -46,30 +38,36 @@ func (s *Server) renderLogin(c *fiber.Ctx, data fiber.Map) error {
 }
 
 // login is POST /login. Failures get one generic message whether the email
-// exists or not, and are throttled per account and per client address.
+// exists or not. They are limited per client address and per account and
+// address pair; an account failing from everywhere is slowed down, never
+// locked, so its owner can still log in from their own address.
 func (s *Server) login(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	data := fiber.Map{"Next": next, "Email": email}
 	norm, _ := turnout.NormalizeEmail(email)
-	keys := []string{"ip:" + c.IP(), "account:" + norm}
-	ctx := c.UserContext()
-	for i, limit := range []int{loginLimitAddress, loginLimitAccount} {
-		n, err := s.store.LoginFailures(ctx, keys[i], loginWindow)
-		if err != nil {
+	addr := clientKey(c)
+	failures := map[ratePolicy]string{limitLoginAddress: addr, limitLoginPair: norm + " " + addr, limitLoginAccount: norm}
+	for _, p := range []ratePolicy{limitLoginAddress, limitLoginPair} {
+		if over, err := s.overLimit(c, p, failures[p]); err != nil {
 			return err
-		}
-		if n >= limit {
+		} else if over {
 			c.Status(fiber.StatusTooManyRequests)
-			c.Set(fiber.HeaderRetryAfter, "900")
 			data["Error"] = "Too many failed attempts. Wait 15 minutes and try again."
 			return s.renderLogin(c, data)
 		}
 	}
+	ctx := c.UserContext()
+	if over, err := s.overLimit(c, limitLoginAccount, norm); err != nil {
+		return err
+	} else if over {
+		c.Response().Header.Del(fiber.HeaderRetryAfter)
+		s.delay(ctx, loginDelay)
+	}
 	acct, err := s.store.Authenticate(ctx, email, password)
 	if turnout.ErrorCode(err) == turnout.EUNAUTHORIZED {
-		if err := s.store.RecordLoginFailure(ctx, loginWindow, keys...); err != nil {
+		if err := s.countFailure(ctx, failures); err != nil {
 			return err
 		}
 		c.Status(fiber.StatusUnauthorized)

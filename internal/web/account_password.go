@@ -16,28 +16,24 @@ func (s *Server) renderPassword(c *fiber.Ctx, data fiber.Map) error {
 	return s.render(c, "pages/account_password", data)
 }
 
-// changePassword is POST /account/password. Wrong current passwords count
-// as failed logins of the account, so the form cannot be used to guess.
+// changePassword is POST /account/password. Wrong current passwords are
+// limited per account, so the form cannot be used to guess.
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	acct, err := s.pageAccount(c)
 	if err != nil {
 		return err
 	}
-	key := "account:" + acct.Email
 	ctx := c.UserContext()
-	n, err := s.store.LoginFailures(ctx, key, loginWindow)
-	if err != nil {
+	if over, err := s.overLimit(c, limitPassword, acct.Email); err != nil {
 		return err
-	}
-	if n >= loginLimitAccount {
+	} else if over {
 		c.Status(fiber.StatusTooManyRequests)
-		c.Set(fiber.HeaderRetryAfter, "900")
 		return s.renderPassword(c, fiber.Map{"Errors": map[string]string{}, "Error": "Too many failed attempts. Wait 15 minutes and try again."})
 	}
 	err = s.store.ChangePassword(ctx, acct.ID, c.FormValue("current_password"), c.FormValue("password"))
 	if turnout.ErrorCode(err) == turnout.EINVALID {
 		if turnout.ErrorFields(err)["current_password"] != "" {
-			if err := s.store.RecordLoginFailure(ctx, loginWindow, key); err != nil {
+			if err := s.countFailure(ctx, map[ratePolicy]string{limitPassword: acct.Email}); err != nil {
 				return err
 			}
 		}

@@ -62,22 +62,22 @@ func TestChangePassword(t *testing.T) {
 	})
 }
 
-// TestChangePasswordThrottled: wrong current passwords count as failed logins
-// of the account; past the limit even the right one is refused, unchanged.
+// TestChangePasswordThrottled: wrong current passwords are limited per
+// account; past the limit even the right one is refused, unchanged.
 func TestChangePasswordThrottled(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		app := newTestApp(t, testConfig(t), st)
 		seedOrganiser(t, st, "sam@example.org", "riverside")
 		b := newBrowser(t, app)
 		b.login("sam@example.org", testPassword)
-		for i := 0; i < loginLimitAccount; i++ {
+		for i := 0; i < limitPassword.max; i++ {
 			if resp, _ := b.post("/account/password", "/account/password", url.Values{"current_password": {"guess " + strings.Repeat("x", i)}, "password": {"a brand new passphrase"}}); resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("guess %d: status %d", i, resp.StatusCode)
 			}
 		}
 		resp, _ := b.post("/account/password", "/account/password", url.Values{"current_password": {testPassword}, "password": {"a brand new passphrase"}})
 		if resp.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("after %d wrong guesses: status %d, want 429", loginLimitAccount, resp.StatusCode)
+			t.Fatalf("after %d wrong guesses: status %d, want 429", limitPassword.max, resp.StatusCode)
 		}
 		if _, err := st.Authenticate(context.Background(), "sam@example.org", testPassword); err != nil {
 			t.Fatalf("throttled change altered the password: %v", err)

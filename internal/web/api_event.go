@@ -29,6 +29,7 @@ type apiEvent struct {
 	Capacity      *int         `json:"capacity"`
 	MaxGuests     int          `json:"max_guests"`
 	RequireEmail  bool         `json:"require_email"`
+	Reminders     bool         `json:"reminders"`
 	RSVPClosesAt  *string      `json:"rsvp_closes_at"`
 	Status        string       `json:"status"`
 	CancelReason  string       `json:"cancel_reason,omitempty"`
@@ -62,7 +63,7 @@ func (s *Server) toAPIEvent(e *turnout.Event) apiEvent {
 		StartsAt: e.StartsAt.In(loc).Format(time.RFC3339), EndsAt: e.EndsAt.In(loc).Format(time.RFC3339),
 		Timezone: e.Timezone, Venue: e.Venue, Address: e.Address, Latitude: e.Latitude, Longitude: e.Longitude,
 		OnlineURL: e.OnlineURL, Accessibility: e.Accessibility, Capacity: e.Capacity, MaxGuests: e.MaxGuests,
-		RequireEmail: e.RequireEmail, Status: e.Status, CancelReason: e.CancelReason, Sequence: e.Sequence,
+		RequireEmail: e.RequireEmail, Reminders: !e.RemindersOff, Status: e.Status, CancelReason: e.CancelReason, Sequence: e.Sequence,
 		Going: e.GoingCount, SpotsLeft: e.SpotsLeft(), UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
 	}
 	if e.RSVPClosesAt != nil {

@@ -51,9 +51,19 @@ func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
 	if err != nil {
 		return err
 	}
+	failures, err := s.mailFailures(c, e, p.RSVPs)
+	if err != nil {
+		return err
+	}
+	var sent []turnout.OrganiserMessage
+	if s.cfg.MailOn() {
+		if sent, err = s.store.FindOrganiserMessages(c.UserContext(), e.ID); err != nil {
+			return err
+		}
+	}
 	path := "/events/" + e.Slug + "/attendees"
 	data := fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": p.RSVPs, "Counts": p.Counts, "Query": p.Query,
-		"Matched": p.Matched, "After": p.After}
+		"Matched": p.Matched, "After": p.After, "MailFailures": failures, "Messages": sent}
 	if p.After > 0 {
 		data["FirstURL"] = p.url(path, 0)
 	}
@@ -162,13 +172,41 @@ func writeCSVRows(cw *csv.Writer, list []*turnout.RSVP) error {
 	return cw.Error()
 }
 
-// safeCell neutralises a cell that a spreadsheet would read as a formula
-// (= + - @, or a leading tab or carriage return) with a leading apostrophe.
+// Characters that make a spreadsheet read a cell as a formula, and the
+// characters that can split a cell into several when a spreadsheet guesses
+// the delimiter (x;=1+1 becomes "x" and "=1+1" under a semicolon locale).
+const (
+	formulaTriggers = "=+-@"
+	cellSeparators  = ";,\t\r\n|"
+)
+
+// safeCell neutralises every part of a cell that a spreadsheet could run as
+// a formula: an apostrophe goes before each = + - @ that starts the cell or
+// follows a separator (spaces between them included), and before a leading
+// tab or carriage return.
 func safeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
+	if v == "" {
+		return v
 	}
-	return v
+	var b strings.Builder
+	if v[0] == '\t' || v[0] == '\r' {
+		b.WriteByte('\'')
+	}
+	start := true
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch {
+		case start && strings.IndexByte(formulaTriggers, ch) >= 0:
+			b.WriteByte('\'')
+			start = false
+		case strings.IndexByte(cellSeparators, ch) >= 0:
+			start = true
+		case ch != ' ':
+			start = false
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
 }
 
 // apiEventRSVPs is GET /api/v1/events/{slug}/rsvps for the group's organisers.
@@ -260,4 +298,30 @@ func (s *Server) findAttendees(c *fiber.Ctx, e *turnout.Event) (*attendeePage, e
 	p.RSVPs = list
 	p.Counts, p.Matched, err = s.store.CountRSVPs(ctx, e.ID, p.Query)
 	return p, err
+}
+
+// mailFailure is an undeliverable email as the attendee page lists it.
+type mailFailure struct{ Name, Email, Kind, Error string }
+
+// mailFailures lists the messages to the listed RSVPs that could not be
+// delivered, so that organisers can reach those people another way.
+func (s *Server) mailFailures(c *fiber.Ctx, e *turnout.Event, list []*turnout.RSVP) ([]mailFailure, error) {
+	if !s.cfg.MailOn() {
+		return nil, nil
+	}
+	fails, err := s.store.FindMailFailures(c.UserContext(), e.ID)
+	if err != nil || len(fails) == 0 {
+		return nil, err
+	}
+	byID := make(map[int64]*turnout.RSVP, len(list))
+	for _, r := range list {
+		byID[r.ID] = r
+	}
+	var out []mailFailure
+	for _, f := range fails {
+		if r := byID[f.RSVPID]; r != nil {
+			out = append(out, mailFailure{Name: r.Name, Email: r.EmailValue(), Kind: f.Kind, Error: f.Error})
+		}
+	}
+	return out, nil
 }

@@ -22,6 +22,8 @@ func TestSafeCell(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Ana", "Ana"}, {"=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"}, {"+1", "'+1"}, {"-2", "'-2"},
 		{"@SUM(A1)", "'@SUM(A1)"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"", ""}, {"a=b", "a=b"},
+		{"x;=1+1", "x;'=1+1"}, {"a\t=1+1", "a\t'=1+1"}, {"ok, @SUM(1)", "ok, '@SUM(1)"}, {"Jean-Paul", "Jean-Paul"},
+		{"=1;-2", "'=1;'-2"}, {"\t=1", "'\t'=1"},
 	}
 	for _, tc := range tests {
 		if got := safeCell(tc.in); got != tc.want {

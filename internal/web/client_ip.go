@@ -42,7 +42,9 @@ func isTrusted(nets []*net.IPNet, ip net.IP) bool {
 // limits included). A client can put anything in X-Forwarded-For, and proxies
 // append to what they receive, so the header is believed only when the peer
 // is a trusted proxy, and then only from the right: the client is the
-// rightmost address that is not itself a trusted proxy. The header is
+// rightmost address that is not itself a trusted proxy. Several header lines
+// are one list in order (RFC 9110 5.3), so a proxy that adds a line of its
+// own cannot be outvoted by a line the client sent first. The header is
 // rewritten to that one address; from an untrusted peer it is removed.
 func (s *Server) clientAddress(c *fiber.Ctx) error {
 	if len(s.trusted) == 0 {
@@ -55,7 +57,7 @@ func (s *Server) clientAddress(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	client := peer.String()
-	hops := strings.Split(string(h.Peek(fiber.HeaderXForwardedFor)), ",")
+	hops := forwardedHops(h.PeekAll(fiber.HeaderXForwardedFor))
 	for i := len(hops) - 1; i >= 0; i-- {
 		ip := net.ParseIP(strings.TrimSpace(hops[i]))
 		if ip == nil {
@@ -68,4 +70,13 @@ func (s *Server) clientAddress(c *fiber.Ctx) error {
 	}
 	h.Set(fiber.HeaderXForwardedFor, client)
 	return c.Next()
+}
+
+// forwardedHops joins every X-Forwarded-For line, in order, into one list of hops.
+func forwardedHops(lines [][]byte) []string {
+	var hops []string
+	for _, l := range lines {
+		hops = append(hops, strings.Split(string(l), ",")...)
+	}
+	return hops
 }

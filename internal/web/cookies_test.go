@@ -50,7 +50,8 @@ func TestCookieAttributes(t *testing.T) {
 						t.Errorf("cookie %s on %s: Secure=%v", c.Name, base, c.Secure)
 					}
 				}
-				for _, want := range []string{"turnout_csrf", "turnout_session"} {
+				csrfName := map[bool]string{false: "turnout_csrf", true: "__Host-turnout_csrf"}[strings.HasPrefix(base, "https://")]
+				for _, want := range []string{csrfName, "turnout_session"} {
 					if !names[want] {
 						t.Errorf("flow never set %s (saw %v)", want, names)
 					}

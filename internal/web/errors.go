@@ -79,7 +79,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	// Errors Fiber raises before any middleware ran (a body over the limit)
 	// reach this handler directly: give them the same headers as the rest.
-	setSecurityHeaders(c)
+	s.setSecurityHeaders(c)
 	if status == fiber.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, "30")
 	}

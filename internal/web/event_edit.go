@@ -28,7 +28,7 @@ func (s *Server) newEventPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := eventForm{Timezone: g.Timezone, Kind: turnout.KindProtest, Status: turnout.StatusDraft}
+	f := eventForm{Timezone: g.Timezone, Kind: turnout.KindProtest, Status: turnout.StatusDraft, Reminders: true}
 	return s.render(c, "pages/event_form", s.eventFormData(g, nil, f, nil))
 }
 

@@ -19,7 +19,11 @@ type eventForm struct {
 	Title, Kind, Summary, Description, StartsAt, EndsAt, Timezone string
 	Venue, Address, OnlineURL, Accessibility, Capacity, Status    string
 	RequireEmail                                                  bool
-	Articles                                                      []articleRow
+	// Notify: email a change of time or place to the people coming.
+	Notify bool
+	// Reminders: email reminders before the start (TURNOUT_REMINDER_LEAD).
+	Reminders bool
+	Articles  []articleRow
 }
 
 // articleRow is one linked article in the form; Position orders them.
@@ -32,7 +36,7 @@ func eventFormOf(e *turnout.Event) eventForm {
 	f := eventForm{Title: e.Title, Kind: e.Kind, Summary: e.Summary, Description: e.Description,
 		StartsAt: e.LocalStart().Format(turnout.LocalLayout), EndsAt: e.LocalEnd().Format(turnout.LocalLayout),
 		Timezone: e.Timezone, Venue: e.Venue, Address: e.Address, OnlineURL: e.OnlineURL,
-		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status}
+		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status, Notify: true, Reminders: !e.RemindersOff}
 	if e.Capacity != nil {
 		f.Capacity = strconv.Itoa(*e.Capacity)
 	}
@@ -54,6 +58,9 @@ func readEventForm(c *fiber.Ctx) eventForm {
 	case "on", "true", "1", "yes":
 		f.RequireEmail = true
 	}
+	// An unticked box is not sent: notify_shown says the box was there.
+	f.Notify = v("notify_shown") == "" || v("notify") != ""
+	f.Reminders = v("notify_shown") == "" || v("reminders") != ""
 	type ranked struct {
 		row articleRow
 		pos int
@@ -86,7 +93,7 @@ func (f eventForm) input(withStatus bool) (turnout.EventInput, turnout.FieldErro
 	fe := turnout.FieldErrors{}
 	in := turnout.EventInput{Title: &f.Title, Kind: &f.Kind, Summary: &f.Summary, Description: &f.Description,
 		StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Venue: &f.Venue, Address: &f.Address,
-		OnlineURL: &f.OnlineURL, Accessibility: &f.Accessibility, RequireEmail: &f.RequireEmail}
+		OnlineURL: &f.OnlineURL, Accessibility: &f.Accessibility, RequireEmail: &f.RequireEmail, Notify: &f.Notify, Reminders: &f.Reminders}
 	if withStatus {
 		in.Status = &f.Status
 	}

@@ -83,6 +83,6 @@ func (s *Server) staleFeed(c *fiber.Ctx) (bool, error) {
 	}
 	c.Set("Warning", `110 - "Response is Stale"`)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	setSecurityHeaders(c)
+	s.setSecurityHeaders(c)
 	return true, nil
 }

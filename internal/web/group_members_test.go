@@ -41,9 +41,10 @@ func TestInvitationsAndRoles(t *testing.T) {
 			t.Fatalf("accept with short password: status %d", resp.StatusCode)
 		}
 		resp, _ = newcomer.post(link, link, url.Values{"name": {"Cy"}, "email": {"cy@example.org"}, "password": {testPassword}})
-		if resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("accept: status %d", resp.StatusCode)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=%2Fdashboard" {
+			t.Fatalf("accept: status %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
+		newcomer.login("cy@example.org", testPassword)
 		if _, body := newcomer.get("/dashboard"); !strings.Contains(body, "Group riverside") {
 			t.Fatal("the newcomer's dashboard lacks the group")
 		}

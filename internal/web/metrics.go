@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"database/sql"
 	"fmt"
 	"io"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // latencyBuckets are the upper bounds, in seconds, of the request duration histogram.
@@ -117,6 +120,9 @@ func (m *metrics) write(w io.Writer, db *sql.DB) {
 	m.writeLatency(w)
 	m.mu.Unlock()
 	writeProcess(w, m.started, m.inFlight.Load())
+	fmt.Fprintln(w, "# HELP turnout_password_hashes_total Password hash computations (argon2id) this process ran.")
+	fmt.Fprintln(w, "# TYPE turnout_password_hashes_total counter")
+	fmt.Fprintf(w, "turnout_password_hashes_total %d\n", turnout.PasswordHashes())
 	if db != nil {
 		writeDBStats(w, db.Stats())
 	}
@@ -202,8 +208,20 @@ func escapeLabel(s string) string {
 	return strings.ToValidUTF8(s, "?")
 }
 
-// metricsPage is GET /metrics, in the Prometheus text format.
+// metricsPage is GET /metrics, in the Prometheus text format, for a scraper
+// that sends Authorization: Bearer TURNOUT_METRICS_TOKEN. Without the
+// setting the page does not exist (404); a wrong or missing token is 401.
 func (s *Server) metricsPage(c *fiber.Ctx) error {
+	want := s.cfg.MetricsToken
+	if want == "" {
+		return fiber.ErrNotFound
+	}
+	got, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		// Plain 401, not the error page: a scraper is not sent to /login.
+		return c.Status(fiber.StatusUnauthorized).SendString("Send the metrics token as Authorization: Bearer.\n")
+	}
 	var db *sql.DB
 	if p, ok := s.store.(interface{ SQLDB() *sql.DB }); ok {
 		db = p.SQLDB()

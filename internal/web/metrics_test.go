@@ -1,6 +1,8 @@
 package web
 
 import (
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
@@ -49,7 +51,9 @@ func parseMetrics(t *testing.T, body string) map[string]float64 {
 
 func TestMetrics(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		app := newTestApp(t, testConfig(t), st)
+		cfg := testConfig(t)
+		cfg.MetricsToken = testMetricsToken
+		app := newTestApp(t, cfg, st)
 		g, _ := seedGroup(t, st, "metrics")
 		e := seedEvent(t, st, g.ID, "Counted march", 24*time.Hour, nil)
 		for i := 0; i < 3; i++ {
@@ -58,7 +62,9 @@ func TestMetrics(t *testing.T) {
 		do(t, app, httptest.NewRequest("GET", "/events/no-such-thing", nil))
 		do(t, app, httptest.NewRequest("GET", "/random/"+strings.Repeat("z", 50), nil))
 		do(t, app, httptest.NewRequest("BREW", "/", nil))
-		resp, body := do(t, app, httptest.NewRequest("GET", "/metrics", nil))
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+testMetricsToken)
+		resp, body := do(t, app, req)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
 			t.Fatalf("status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
@@ -79,7 +85,7 @@ func TestMetrics(t *testing.T) {
 		if m["turnout_http_requests_in_flight"] != 1 {
 			t.Errorf("in flight %v, want 1 (the /metrics request)", m["turnout_http_requests_in_flight"])
 		}
-		for _, name := range []string{"turnout_db_open_connections", "turnout_db_in_use_connections", "turnout_db_wait_count_total", "turnout_goroutines"} {
+		for _, name := range []string{"turnout_password_hashes_total", "turnout_db_open_connections", "turnout_db_in_use_connections", "turnout_db_wait_count_total", "turnout_goroutines"} {
 			if _, ok := m[name]; !ok {
 				t.Errorf("no %s", name)
 			}
@@ -88,6 +94,48 @@ func TestMetrics(t *testing.T) {
 			if strings.Contains(k, "zzzz") || strings.Contains(k, "BREW") {
 				t.Errorf("client-chosen path or method became a label: %s", k)
 			}
+		}
+	})
+}
+
+const testMetricsToken = "metrics-token-for-tests-0123456789"
+
+// TestMetricsNeedToken: over HTTP, /metrics does not exist without
+// TURNOUT_METRICS_TOKEN, and with it answers only the right bearer token.
+func TestMetricsNeedToken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, tc := range []struct {
+			name, setting, auth string
+			status              int
+		}{
+			{"Unset", "", "", 404},
+			{"UnsetWithSomeToken", "", "Bearer anything-at-all-here", 404},
+			{"NoHeader", testMetricsToken, "", 401},
+			{"WrongToken", testMetricsToken, "Bearer " + testMetricsToken + "x", 401},
+			{"NotBearer", testMetricsToken, testMetricsToken, 401},
+			{"RightToken", testMetricsToken, "Bearer " + testMetricsToken, 200},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				cfg := testConfig(t)
+				cfg.MetricsToken = tc.setting
+				base := serve(t, newTestApp(t, cfg, st))
+				req, _ := http.NewRequest("GET", base+"/metrics", nil)
+				if tc.auth != "" {
+					req.Header.Set("Authorization", tc.auth)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.status {
+					t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
+				}
+				if leaked := strings.Contains(string(body), "turnout_http_requests_total"); leaked != (tc.status == 200) {
+					t.Fatalf("metrics in the body: %v", leaked)
+				}
+			})
 		}
 	})
 }

@@ -52,14 +52,21 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries.
-func securityHeaders(c *fiber.Ctx) error {
-	setSecurityHeaders(c)
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
 	return c.Next()
 }
 
-// setSecurityHeaders sets the headers of securityHeaders on c's response.
-func setSecurityHeaders(c *fiber.Ctx) {
+// hsts keeps browsers on https for a year once they have seen it.
+const hsts = "max-age=31536000"
+
+// setSecurityHeaders sets the headers of securityHeaders on c's response;
+// Strict-Transport-Security when TURNOUT_BASE_URL is https.
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
+	if s.cfg.SecureCookies() {
+		h.Set(fiber.HeaderStrictTransportSecurity, hsts)
+	}
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -22,6 +23,19 @@ type browser struct {
 	app  *fiber.App
 	jar  *cookiejar.Jar
 	base *url.URL
+	// real, when set, sends requests over HTTP to the server at base
+	// instead of through app.Test; forwardedFor is then the
+	// X-Forwarded-For it adds (a client address behind a trusted proxy).
+	real         bool
+	forwardedFor string
+}
+
+// newHTTPBrowser is a browser that talks to the server at base (serve) over
+// a real connection.
+func newHTTPBrowser(t testing.TB, base, forwardedFor string) *browser {
+	b := newBrowserAt(t, nil, base+"/")
+	b.real, b.forwardedFor = true, forwardedFor
+	return b
 }
 
 func newBrowser(t testing.TB, app *fiber.App) *browser {
@@ -41,9 +55,37 @@ func (b *browser) send(req *http.Request) (*http.Response, string) {
 	for _, c := range b.jar.Cookies(b.base) {
 		req.AddCookie(c)
 	}
-	resp, body := do(b.t, b.app, req)
+	var resp *http.Response
+	var body string
+	if b.real {
+		resp, body = b.sendHTTP(req)
+	} else {
+		resp, body = do(b.t, b.app, req)
+	}
 	b.jar.SetCookies(b.base, resp.Cookies())
 	return resp, body
+}
+
+// sendHTTP sends req over a real connection to b.base, without following redirects.
+func (b *browser) sendHTTP(req *http.Request) (*http.Response, string) {
+	b.t.Helper()
+	req.RequestURI = ""
+	req.URL = b.base.ResolveReference(&url.URL{Path: req.URL.Path, RawQuery: req.URL.RawQuery})
+	req.Host = ""
+	if b.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", b.forwardedFor)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return resp, string(raw)
 }
 
 func (b *browser) get(path string) (*http.Response, string) {

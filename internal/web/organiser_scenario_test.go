@@ -26,6 +26,7 @@ func TestTwoOrganisersRunAGroup(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("signup: %d", resp.StatusCode)
 		}
+		owner.login("amal@example.org", testPassword)
 		members := "/groups/refugees-welcome-leipzig/members"
 		_, body := owner.post(members, members+"/invite", url.Values{"role": {"organiser"}})
 		link := inviteLink.FindStringSubmatch(body)[1]
@@ -33,6 +34,7 @@ func TestTwoOrganisersRunAGroup(t *testing.T) {
 		if resp, _ := second.post(link, link, url.Values{"name": {"Jonas"}, "email": {"jonas@example.org"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("accept: %d", resp.StatusCode)
 		}
+		second.login("jonas@example.org", testPassword)
 		if _, body := owner.get(members); !strings.Contains(body, "Jonas") || !strings.Contains(body, "Amal") {
 			t.Fatal("members page lacks one of the two organisers")
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestNoAttendeeDataInPublic(t *testing.T) {
 		}
 		// A second RSVP with a taken email learns nothing about the first.
 		_, body := postForm(t, app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Other"}, "email": {"zephyrine.q@example.org"}})
-		if strings.Contains(body, "Marlowe") || strings.Contains(body, "/rsvp/") && !strings.Contains(body, `action="/events/`) {
+		if strings.Contains(body, "Marlowe") || regexp.MustCompile(`/rsvp/[A-Za-z0-9_-]{20,}`).MatchString(body) {
 			t.Errorf("duplicate answer leaks the first RSVP")
 		}
 	})

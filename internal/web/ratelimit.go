@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"net"
 	"strconv"
 	"time"
 
@@ -9,26 +11,127 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// rateLimitRSVP counts an RSVP write against the client address in the
-// current minute, in the database so that every instance agrees, and answers
-// ERATELIMITED over TURNOUT_RSVP_RATE_LIMIT. A limit of 0 turns it off.
-// c.IP() honours X-Forwarded-For only from TURNOUT_TRUSTED_PROXIES.
-func (s *Server) rateLimitRSVP(c *fiber.Ctx) error {
-	limit := s.cfg.RSVPRateLimit
-	if limit <= 0 {
-		return nil
-	}
+// ratePolicy is one row of the rate-limit table: at most max hits per
+// window under keys named name:...; counted in the database (rate_limits),
+// so every instance agrees, with the server's clock.
+type ratePolicy struct {
+	name   string
+	max    int
+	window time.Duration
+}
+
+// The rate-limit table. Addresses are client keys (clientKey): an IPv4
+// address or an IPv6 /64. Windows are at most an hour: `turnout purge`
+// prunes older ones.
+var (
+	// Login failures from one address, whatever the account.
+	limitLoginAddress = ratePolicy{"login-address", 50, 15 * time.Minute}
+	// Login failures against one account from one address: the attacker's
+	// limit, which never touches the owner at their own address.
+	limitLoginPair = ratePolicy{"login-pair", 10, 15 * time.Minute}
+	// Login failures against one account from anywhere. Over it, every
+	// login of the account is slowed by loginDelay, never refused, so that
+	// no-one can lock an organiser out.
+	limitLoginAccount = ratePolicy{"login-account", 100, 15 * time.Minute}
+	// Sign-up and invitation forms sent from one address.
+	limitSignup     = ratePolicy{"signup", 10, 15 * time.Minute}
+	limitInvitation = ratePolicy{"invitation", 20, 15 * time.Minute}
+	// Wrong current passwords on the change-password form, per account.
+	limitPassword = ratePolicy{"password", 10, 15 * time.Minute}
+)
+
+// loginDelay is how long each login of an account under attack waits.
+const loginDelay = 2 * time.Second
+
+// rsvpPolicy is TURNOUT_RSVP_RATE_LIMIT RSVP writes a minute per address.
+func (s *Server) rsvpPolicy() ratePolicy {
+	return ratePolicy{"rsvp", s.cfg.RSVPRateLimit, time.Minute}
+}
+
+// rateWindow returns the start of the policy's current window and the
+// seconds until the next one (for Retry-After).
+func (s *Server) rateWindow(p ratePolicy) (time.Time, int) {
 	now := s.now().UTC()
-	window := now.Truncate(time.Minute)
-	ctx := c.UserContext()
-	n, err := s.store.HitRateLimit(ctx, "rsvp:"+c.IP(), window)
+	start := now.Truncate(p.window)
+	return start, int(start.Add(p.window).Sub(now).Seconds()) + 1
+}
+
+// hitLimit counts one hit on key under p and reports whether it went over,
+// setting Retry-After when it did. A policy with max 0 is off.
+func (s *Server) hitLimit(c *fiber.Ctx, p ratePolicy, key string) (bool, error) {
+	if p.max <= 0 {
+		return false, nil
+	}
+	start, wait := s.rateWindow(p)
+	n, err := s.store.HitRateLimit(c.UserContext(), p.name+":"+key, start)
+	if err != nil || n <= p.max {
+		return false, err
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+	return true, nil
+}
+
+// overLimit reports, without counting, whether key has used up p in the
+// current window, setting Retry-After when it has.
+func (s *Server) overLimit(c *fiber.Ctx, p ratePolicy, key string) (bool, error) {
+	start, wait := s.rateWindow(p)
+	n, err := s.store.RateLimitHits(c.UserContext(), p.name+":"+key, start)
+	if err != nil || n < p.max {
+		return false, err
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+	return true, nil
+}
+
+// countFailure records one failure under each key of its policy.
+func (s *Server) countFailure(ctx context.Context, hits map[ratePolicy]string) error {
+	for p, key := range hits {
+		start, _ := s.rateWindow(p)
+		if _, err := s.store.HitRateLimit(ctx, p.name+":"+key, start); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rateLimitRSVP answers ERATELIMITED to an address over the RSVP policy.
+func (s *Server) rateLimitRSVP(c *fiber.Ctx) error {
+	over, err := s.hitLimit(c, s.rsvpPolicy(), clientKey(c))
 	if err != nil {
 		return err
 	}
-	if n > limit {
-		wait := int(window.Add(time.Minute).Sub(now).Seconds()) + 1
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+	if over {
 		return turnout.Errorf(turnout.ERATELIMITED, "Too many RSVPs from your network in the last minute. Please try again in a minute.")
 	}
 	return nil
+}
+
+// clientKey is the rate-limit key of the request's client: its IPv4
+// address, or the /64 network of an IPv6 one, since a single IPv6 host is
+// usually given a whole /64. c.IP() honours X-Forwarded-For only from
+// TURNOUT_TRUSTED_PROXIES (clientAddress).
+func clientKey(c *fiber.Ctx) string {
+	return addressKey(c.IP())
+}
+
+// addressKey maps an address to its rate-limit key.
+func addressKey(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil {
+		return addr
+	}
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
+}
+
+// waitDelay waits d, or less if the request's context ends first.
+func waitDelay(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }

@@ -29,7 +29,7 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 // commonData is what the layout needs on every page. Features that add a
 // signed-in account or flash messages extend it.
 func (s *Server) commonData(c *fiber.Ctx) fiber.Map {
-	data := fiber.Map{}
+	data := fiber.Map{"MailOn": s.cfg.MailOn()}
 	if flash := s.takeFlash(c); flash != "" {
 		data["Flash"] = flash
 	}

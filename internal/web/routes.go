@@ -13,7 +13,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(requestid.New())
 	app.Use(requestContext)
 	app.Use(s.logRequests)
-	app.Use(securityHeaders)
+	app.Use(s.securityHeaders)
 	app.Use(compressResponses())
 
 	app.Get("/healthz", s.healthz)

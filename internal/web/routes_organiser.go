@@ -67,6 +67,7 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	app.Post("/api/v1/groups/:group/events", s.apiCreateEvent)
 	app.Patch("/api/v1/events/:slug", s.apiUpdateEvent)
 	app.Post("/api/v1/events/:slug/cancel", s.apiCancelEvent)
+	app.Post("/api/v1/events/:slug/messages", s.apiSendMessage)
 }
 
 // organiserGroup is the router for pages only signed-in organisers use:

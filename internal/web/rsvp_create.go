@@ -59,7 +59,8 @@ func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 		return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, form))
 	}
 	err = s.render(c, "pages/rsvp_done", fiber.Map{
-		"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "ManageURL": s.cfg.BaseURL + "/rsvp/" + token,
+		"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "ManageURL": s.manageURL(token),
+		"Emailed": s.cfg.MailOn() && r.Email != nil,
 	})
 	privatePage(c)
 	return err
@@ -115,7 +116,12 @@ func (s *Server) apiCreateRSVP(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"status": r.Status, "guests": r.Guests, "manage_url": s.cfg.BaseURL + "/rsvp/" + token}
+	// A second RSVP with a known email gets the answer of a new one without
+	// the manage link (same status code); the owner is mailed the link.
+	out := fiber.Map{"status": r.Status, "guests": r.Guests}
+	if token != "" {
+		out["manage_url"] = s.manageURL(token)
+	}
 	if r.Position > 0 {
 		out["waitlist_position"] = r.Position
 	}
@@ -128,4 +134,12 @@ func (s *Server) apiCreateRSVP(c *fiber.Ctx) error {
 func privatePage(c *fiber.Ctx) {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
+}
+
+// manageURL is the private page of a manage token; "" for no token.
+func (s *Server) manageURL(token string) string {
+	if token == "" {
+		return ""
+	}
+	return s.cfg.BaseURL + "/rsvp/" + token
 }

@@ -8,6 +8,9 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	// no CSRF token (there is no session to ride), and the manage token in
 	// the path is the only credential.
 	app.Post("/events/:slug/rsvp", s.rsvpCreate)
+	app.Post("/events/:slug/rsvp/link", s.rsvpLinkRequest)
+	app.Get("/unsubscribe/:token", s.unsubscribePage)
+	app.Post("/unsubscribe/:token", s.unsubscribe)
 	app.Get("/rsvp/:token", s.rsvpManagePage)
 	app.Post("/rsvp/:token", s.rsvpManageUpdate)
 	app.Post("/rsvp/:token/cancel", s.rsvpManageCancel)
@@ -19,10 +22,12 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	org.get("/events/:slug/attendees.csv", s.attendeesCSV)
 	org.get("/events/:slug/attendees", s.attendeesPage)
 	org.post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
+	org.post("/events/:slug/messages", s.sendMessage)
 
 	// JSON API: public RSVPs, the manage token's own RSVP, and the
 	// organisers' list (bearer token).
 	app.Post("/api/v1/events/:slug/rsvps", s.apiCreateRSVP)
+	app.Post("/api/v1/events/:slug/rsvps/link", s.apiRSVPLinkRequest)
 	app.Get("/api/v1/events/:slug/rsvps", s.apiEventRSVPs)
 	app.Get("/api/v1/rsvps/:token", s.apiShowRSVP)
 	app.Patch("/api/v1/rsvps/:token", s.apiUpdateRSVP)

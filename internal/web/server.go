@@ -27,6 +27,9 @@ type Store interface {
 	turnout.OrganiserService
 	turnout.OrganiserEventService
 	turnout.FeedService
+	turnout.RateLimitService
+	turnout.MailService
+	turnout.OrganiserMailService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -41,6 +44,8 @@ type Server struct {
 	// trusted are the proxies whose X-Forwarded-For is believed.
 	trusted []*net.IPNet
 	metrics *metrics
+	// delay waits before a login of an account under attack (waitDelay).
+	delay func(ctx context.Context, d time.Duration)
 	// feedIndex finds the last copy of a feed while the database is down.
 	feedIndex feedIndex
 	// static holds web/static under fingerprinted names.
@@ -57,7 +62,7 @@ func New(cfg config.Config, log *slog.Logger, store Store) (*fiber.App, error) {
 // the Fiber application.
 func newServer(cfg config.Config, log *slog.Logger, store Store) *Server {
 	return &Server{cfg: cfg, log: log, store: store, now: time.Now, feeds: newFeedState(),
-		trusted: parseTrusted(cfg.TrustedProxies), metrics: newMetrics()}
+		trusted: parseTrusted(cfg.TrustedProxies), metrics: newMetrics(), delay: waitDelay}
 }
 
 // app builds the Fiber application over s.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"time"
@@ -14,7 +15,7 @@ import (
 // Cookie names.
 const (
 	sessionCookie = "turnout_session"
-	csrfCookie    = "turnout_csrf" // double-submit token for forms posted before login
+	csrfCookie    = "turnout_csrf" // double-submit token for forms posted before login; see csrfCookieName
 	flashCookie   = "turnout_flash"
 )
 
@@ -59,7 +60,7 @@ func (s *Server) startSession(c *fiber.Ctx, accountID int64) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
 		HTTPOnly: true, Secure: s.cfg.SecureCookies(), SameSite: fiber.CookieSameSiteLaxMode})
-	s.clearCookie(c, csrfCookie)
+	s.clearCookie(c, s.csrfCookieName())
 	c.Locals(localSession, sess)
 	return nil
 }
@@ -119,13 +120,34 @@ func (s *Server) csrfToken(c *fiber.Ctx) (string, error) {
 	if sess != nil {
 		return sess.CSRFToken, nil
 	}
-	if tok := c.Cookies(csrfCookie); len(tok) >= 32 && len(tok) <= 100 {
+	name := s.csrfCookieName()
+	if tok := c.Cookies(name); validCSRFToken(tok) {
 		return tok, nil
 	}
 	tok := turnout.NewToken()
-	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: tok, Path: "/", HTTPOnly: true, Secure: s.cfg.SecureCookies(), SameSite: fiber.CookieSameSiteLaxMode})
-	c.Request().Header.SetCookie(csrfCookie, tok)
+	c.Cookie(&fiber.Cookie{Name: name, Value: tok, Path: "/", HTTPOnly: true, Secure: s.cfg.SecureCookies(), SameSite: fiber.CookieSameSiteLaxMode})
+	c.Request().Header.SetCookie(name, tok)
 	return tok, nil
+}
+
+// csrfCookieName is the double-submit cookie's name. On https it carries the
+// __Host- prefix, which browsers accept only from this host, Secure, with
+// Path=/ and no Domain: a sibling subdomain cannot plant a token of its own.
+func (s *Server) csrfCookieName() string {
+	if s.cfg.SecureCookies() {
+		return "__Host-" + csrfCookie
+	}
+	return csrfCookie
+}
+
+// validCSRFToken reports whether tok looks like a token Turnout issued:
+// base64url of at least 128 random bits (NewToken gives 256).
+func validCSRFToken(tok string) bool {
+	if len(tok) < 22 || len(tok) > 100 {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	return err == nil && len(b) >= 16
 }
 
 var errCSRF = turnout.Errorf(turnout.EFORBIDDEN, "This form has expired or did not come from Turnout. Go back, reload the page and try again.")
@@ -146,13 +168,13 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	} else if sess != nil {
 		want = sess.CSRFToken
 	} else {
-		want = c.Cookies(csrfCookie)
+		want = c.Cookies(s.csrfCookieName())
 	}
 	got := c.FormValue("_csrf")
 	if got == "" {
 		got = c.Get("X-CSRF-Token")
 	}
-	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+	if !validCSRFToken(want) || !validCSRFToken(got) || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		return errCSRF
 	}
 	return c.Next()

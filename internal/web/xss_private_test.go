@@ -60,7 +60,7 @@ func TestXSSInertForOrganisers(t *testing.T) {
 }
 
 // formulaPayloads are cells a spreadsheet would run.
-var formulaPayloads = []string{`=HYPERLINK("https://evil.example","x")`, `+cmd|' /C calc'!A0`, `-2+3`, `@SUM(1+1)`, `=1+1`}
+var formulaPayloads = []string{`=HYPERLINK("https://evil.example","x")`, `+cmd|' /C calc'!A0`, `-2+3`, `@SUM(1+1)`, `=1+1`, `x;=1+1`, `Ann, -1+2`, `y|@SUM(1)`, `z ; +1`}
 
 func truncate(s string, n int) string {
 	if len([]rune(s)) > n {
@@ -86,8 +86,14 @@ func checkCSVInert(t *testing.T, b *browser, path string) {
 	}
 	for _, rec := range records {
 		for _, cell := range rec {
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-				t.Errorf("CSV cell a spreadsheet would run: %q", cell)
+			if cell != "" && strings.ContainsRune("\t\r", rune(cell[0])) {
+				t.Errorf("CSV cell starts with a tab or CR: %q", cell)
+			}
+			// Whatever delimiter a spreadsheet guesses, no part may start a formula.
+			for _, part := range strings.FieldsFunc(cell, func(r rune) bool { return strings.ContainsRune(";,\t\r\n|", r) }) {
+				if part = strings.TrimLeft(part, " "); part != "" && strings.ContainsRune("=+-@", rune(part[0])) {
+					t.Errorf("CSV cell %q has a part a spreadsheet would run: %q", cell, part)
+				}
 			}
 		}
 	}
