@@ -36,7 +36,7 @@ func (s *Store) FindEvents(ctx context.Context, f turnout.EventFilter) ([]*turno
 		limit = 50
 	}
 	q := listed(s.db.WithContext(ctx).Model(&turnout.Event{}))
-	q = applyEventFilter(q, f)
+	q = s.matchWords(applyEventFilter(q, f), f.Query)
 	if f.After != nil {
 		q = q.Where("(events.starts_at > ? OR (events.starts_at = ? AND events.id > ?))", f.After.StartsAt, f.After.StartsAt, f.After.ID)
 	}
@@ -70,10 +70,6 @@ func applyEventFilter(q *gorm.DB, f turnout.EventFilter) *gorm.DB {
 	}
 	if f.To != nil {
 		q = q.Where("events.starts_at < ?", *f.To)
-	}
-	for _, word := range strings.Fields(strings.ToLower(f.Query)) {
-		like := "%" + escapeLike(word) + "%"
-		q = q.Where(`(lower(events.title) LIKE ? ESCAPE '\' OR lower(events.summary) LIKE ? ESCAPE '\' OR lower(events.venue) LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	return q
 }
@@ -158,6 +154,7 @@ func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.Event
 		return nil, err
 	}
 	e.UID = uuid.NewString()
+	e.Group = &g
 	t := s.Now()
 	e.CreatedAt, e.UpdatedAt = t, t
 	if e.Status == turnout.StatusPublished {
@@ -184,6 +181,9 @@ func (s *Store) insertEvent(ctx context.Context, tx *gorm.DB, e *turnout.Event, 
 	}
 	e.Slug = slug
 	if err := tx.Create(e).Error; err != nil {
+		return err
+	}
+	if err := writeSearchText(tx, e, e.Group.Name); err != nil {
 		return err
 	}
 	if in.Articles != nil {

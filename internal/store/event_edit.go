@@ -74,6 +74,9 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
 		return err
 	}
+	if err := writeSearchText(tx, &next, g.Name); err != nil {
+		return err
+	}
 	promoted, err := s.promoteAndTell(ctx, tx, next.ID, t) // a larger or no capacity frees places
 	if err != nil {
 		return err

@@ -37,12 +37,18 @@ func (s *Store) UpdateGroup(ctx context.Context, id int64, in turnout.GroupInput
 		if err := tx.Take(&g, id).Error; err != nil {
 			return notFound(err, "Group")
 		}
+		oldName := g.Name
 		if err := in.Apply(&g); err != nil {
 			return err
 		}
 		g.UpdatedAt = s.Now()
 		if err := tx.Model(&g).Select("name", "description", "website", "timezone", "contact_email", "updated_at").Updates(&g).Error; err != nil {
 			return err
+		}
+		if g.Name != oldName {
+			if err := rewriteGroupSearchText(tx, g.ID, g.Name); err != nil {
+				return err
+			}
 		}
 		return bumpGroupFeeds(tx, g.ID, g.UpdatedAt)
 	})

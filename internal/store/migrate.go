@@ -44,6 +44,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(res), fmt.Errorf("migrations: %w", err)
 	}
+	if _, err := s.fillSearchText(ctx); err != nil {
+		return len(res), fmt.Errorf("migrations: filling search_text: %w", err)
+	}
 	return len(res), nil
 }
 

@@ -54,3 +54,12 @@ func SetCapacityForTest(t *testing.T, s *Store, eventID int64, capacity *int) in
 	}
 	return promoted
 }
+
+// ClearSearchTextForTest forgets every event's search_text, as rows written
+// before the column existed.
+func ClearSearchTextForTest(t *testing.T, s *Store) {
+	t.Helper()
+	if err := s.db.Exec("UPDATE events SET search_text = NULL").Error; err != nil {
+		t.Fatal(err)
+	}
+}

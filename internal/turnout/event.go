@@ -179,7 +179,7 @@ type EventFilter struct {
 	GroupSlug string     // only this group's events
 	Kinds     []string   // only these kinds
 	From, To  *time.Time // overlapping [From, To)
-	Query     string     // words in title, summary or venue
+	Query     string     // words starting words of the title, summary, description, venue, address or group name, ignoring case and accents
 	EndsAfter time.Time  // only events ending after this instant (upcoming: now)
 	After     *Cursor    // keyset pagination: events after this one
 	Limit     int        // page size

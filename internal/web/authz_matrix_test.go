@@ -57,9 +57,9 @@ func matrixRoutes() []matrixRoute {
 		{name: "ChangeRole", method: "POST", path: "/groups/riverside/members/{member}/role", form: url.Values{"role": {"owner"}}, ownerOnly: true, ok: 303},
 		{name: "RemoveMember", method: "POST", path: "/groups/riverside/members/{member}/remove", ownerOnly: true, ok: 303},
 		{name: "RevokeInvitation", method: "POST", path: "/groups/riverside/invitations/{invitation}/revoke", ownerOnly: true, ok: 303},
-		{name: "TokensPage", method: "GET", path: "/groups/riverside/tokens", ok: 200},
-		{name: "TokenCreate", method: "POST", path: "/groups/riverside/tokens", form: url.Values{"name": {"script"}}, ok: 200},
-		{name: "TokenRevoke", method: "POST", path: "/groups/riverside/tokens/{token}/revoke", ok: 303},
+		{name: "TokensPage", method: "GET", path: "/account/tokens", ok: 200},
+		{name: "TokenCreate", method: "POST", path: "/account/tokens", form: url.Values{"name": {"script"}}, ok: 200},
+		{name: "TokenRevoke", method: "POST", path: "/account/tokens/{token}/revoke", ok: 303},
 		{name: "NewEventPage", method: "GET", path: "/groups/riverside/events/new", ok: 200},
 		{name: "CreateEvent", method: "POST", path: "/groups/riverside/events/new", form: ev, ok: 303},
 		{name: "EditPage", method: "GET", path: "/events/{published}/edit", ok: 200},
@@ -89,8 +89,8 @@ func (r matrixRoute) expected(who string) int {
 		return 401
 	case who == "nobody":
 		return 303 // to the login page
-	case who != "nobody" && r.name == "PasswordPage":
-		return 200 // every signed-in account has one
+	case who != "nobody" && strings.HasPrefix(r.path, "/account/"):
+		return r.ok // every signed-in account has its own
 	case who == "other" && r.name == "APIDraft":
 		return 404
 	case who == "other":

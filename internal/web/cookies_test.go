@@ -34,7 +34,7 @@ func TestCookieAttributes(t *testing.T) {
 				record(resp)
 				resp, _ = b.get("/dashboard")
 				record(resp)
-				resp, _ = b.post("/groups/cookies/tokens", "/groups/cookies/tokens", url.Values{"name": {"ci"}})
+				resp, _ = b.post("/account/tokens", "/account/tokens", url.Values{"name": {"ci"}})
 				record(resp)
 				resp, _ = b.post("/events/"+e.Slug, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"A"}, "status": {"going"}, "guests": {"0"}})
 				record(resp)

@@ -100,11 +100,29 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(fiber.Map{"error": body})
 	}
 	c.Status(status)
+	heading := headingOf[code]
+	if heading == "" {
+		heading = headingOf[turnout.EINTERNAL]
+		if status < 500 {
+			heading = headingOf[turnout.EMALFORMED]
+		}
+	}
+	if len(fields) > 0 {
+		// Nothing is highlighted on this page: each field is named below.
+		message = "Please correct the following and try again."
+	}
+	href, text := backLink(c, status)
+	// A flash set by the redirect that led here ("Welcome back") does not
+	// belong above an error: it is dropped, not shown.
+	s.takeFlash(c)
 	return s.render(c, "pages/error", fiber.Map{
-		"Title":   utils.StatusMessage(status),
-		"Heading": utils.StatusMessage(status),
-		"Message": message,
-		"Fields":  fields,
+		"Title":    heading,
+		"Heading":  heading,
+		"Message":  message,
+		"Fields":   fieldProblems(fields),
+		"BackURL":  href,
+		"BackText": text,
+		"Flash":    "",
 	})
 }
 

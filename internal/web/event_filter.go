@@ -14,7 +14,7 @@ import (
 
 // listQuery is the filter of the home page and GET /api/v1/events, as typed.
 type listQuery struct {
-	Group, Kind, From, To, Q, After string
+	Group, Kind, From, To, Q, After, Page string
 }
 
 // pageSize is how many events a page or API call lists.
@@ -28,6 +28,7 @@ func readListQuery(c *fiber.Ctx) listQuery {
 		To:    strings.TrimSpace(c.Query("to")),
 		Q:     strings.TrimSpace(c.Query("q")),
 		After: strings.TrimSpace(c.Query("after")),
+		Page:  strings.TrimSpace(c.Query("page")),
 	}
 }
 
@@ -82,6 +83,9 @@ func (q listQuery) filter(now time.Time) (turnout.EventFilter, error) {
 	}
 	day("from", q.From, &f.From, 0)
 	day("to", q.To, &f.To, 24*time.Hour) // "to" includes that whole day
+	if f.From != nil && f.To != nil && !f.To.After(*f.From) {
+		fe.Add("to", "To must be the same day as From or later.")
+	}
 	if q.After != "" {
 		cur, ok := parseCursor(q.After)
 		if !ok {
@@ -89,7 +93,15 @@ func (q listQuery) filter(now time.Time) (turnout.EventFilter, error) {
 		}
 		f.After = cur
 	}
-	return f, fe.Err()
+	if err := fe.Err(); err != nil {
+		return f, err
+	}
+	// Lists go on by "Later events" links, not numbered pages: a page
+	// number other than 1 (kept by old links and guesses) is no page at all.
+	if q.Page != "" && q.Page != "1" {
+		return f, turnout.Errorf(turnout.ENOTFOUND, "There is no such page of events. The list starts on the first page and goes on by its “Later events” link.")
+	}
+	return f, nil
 }
 
 // nextURL is the link to the page after last, keeping the filters.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -151,7 +152,7 @@ func TestAPITokens(t *testing.T) {
 		seedOrganiser(t, st, "ada@example.org", "riverside")
 		b := newBrowser(t, app)
 		b.login("ada@example.org", testPassword)
-		page := "/groups/riverside/tokens"
+		page := "/account/tokens"
 		resp, body := b.post(page, page, url.Values{"name": {"website sync"}})
 		m := newTokenField.FindStringSubmatch(body)
 		if resp.StatusCode != 200 || m == nil {
@@ -177,19 +178,65 @@ func TestAPITokens(t *testing.T) {
 		seedOrganiser(t, st, "bo@example.org", "harbour")
 		bo := newBrowser(t, app)
 		bo.login("bo@example.org", testPassword)
-		revoke := "/groups/harbour/tokens/" + strconv.FormatInt(id, 10) + "/revoke"
-		if resp, _ := bo.post("/groups/harbour/tokens", revoke, nil); resp.StatusCode != 404 {
+		revoke := "/account/tokens/" + strconv.FormatInt(id, 10) + "/revoke"
+		if resp, _ := bo.post("/account/tokens", revoke, nil); resp.StatusCode != 404 {
 			t.Fatalf("revoke another's token: status %d", resp.StatusCode)
 		}
 		if _, err := st.FindAccountByToken(ctx, token); err != nil {
 			t.Fatal("token revoked by another account")
 		}
-		resp, _ = b.post(page, "/groups/riverside/tokens/"+strconv.FormatInt(id, 10)+"/revoke", nil)
+		resp, _ = b.post(page, "/account/tokens/"+strconv.FormatInt(id, 10)+"/revoke", nil)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("revoke: status %d", resp.StatusCode)
 		}
 		if resp, _ := do(t, app, apiRequest("POST", "/api/v1/groups/riverside/events", token, apiEventBody)); resp.StatusCode != 401 {
 			t.Fatalf("revoked token: status %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestAPITokensAreAccountLevel: one token page for the account, linked once
+// from the dashboard (not under each group); a token made there acts in
+// every group; the old per-group URLs redirect to it, forms included.
+func TestAPITokensAreAccountLevel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		oldToken := seedOrganiser(t, st, "ada@example.org", "riverside")
+		seedOrganiser(t, st, "ada@example.org", "harbour")
+		b := newBrowser(t, app)
+		b.login("ada@example.org", testPassword)
+		_, body := b.get("/dashboard")
+		if n := strings.Count(body, `href="/account/tokens"`); n != 1 || strings.Contains(body, "/groups/riverside/tokens") {
+			t.Errorf("dashboard links the token page %d times, or per group", n)
+		}
+		// A token made before the move still works, in both groups.
+		for _, g := range []string{"riverside", "harbour"} {
+			if resp, body := do(t, app, apiRequest("POST", "/api/v1/groups/"+g+"/events", oldToken, apiEventBody)); resp.StatusCode != 201 {
+				t.Fatalf("existing token in %s: status %d: %s", g, resp.StatusCode, body)
+			}
+		}
+		resp, body := b.post("/account/tokens", "/account/tokens", url.Values{"name": {"site"}})
+		m := newTokenField.FindStringSubmatch(body)
+		if resp.StatusCode != 200 || m == nil || !strings.Contains(body, "Group riverside") || !strings.Contains(body, "Group harbour") {
+			t.Fatalf("create token: status %d, or the page does not name the groups it acts in", resp.StatusCode)
+		}
+		if resp, body := do(t, app, apiRequest("POST", "/api/v1/groups/harbour/events", m[1], apiEventBody)); resp.StatusCode != 201 {
+			t.Fatalf("new token in harbour: status %d: %s", resp.StatusCode, body)
+		}
+		for _, tc := range []struct {
+			method, path, to string
+			status           int
+		}{
+			{"GET", "/groups/riverside/tokens", "/account/tokens", http.StatusMovedPermanently},
+			{"POST", "/groups/riverside/tokens", "/account/tokens", http.StatusPermanentRedirect},
+			{"POST", "/groups/riverside/tokens/7/revoke", "/account/tokens/7/revoke", http.StatusPermanentRedirect},
+		} {
+			req := httptest.NewRequest(tc.method, tc.path, strings.NewReader("_csrf="+url.QueryEscape(b.csrf("/account/tokens"))))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, _ := b.send(req)
+			if resp.StatusCode != tc.status || resp.Header.Get("Location") != tc.to {
+				t.Errorf("%s %s: status %d to %q, want %d to %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.status, tc.to)
+			}
 		}
 	})
 }

@@ -9,9 +9,6 @@ import (
 // homePage lists upcoming events, filtered and paginated.
 func (s *Server) homePage(c *fiber.Ctx) error {
 	q, events, more, err := s.listEvents(c)
-	if err != nil {
-		return err
-	}
 	data := fiber.Map{
 		"Title":       "Upcoming events",
 		"Heading":     "Upcoming protests, marches and meetings",
@@ -21,6 +18,16 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 		"Kinds":       turnout.Kinds,
 		"WebcalURL":   s.webcalURL("/events.ics"),
 		"Feeds":       []feedLink{{"text/calendar", "All events (iCal)", "/events.ics"}, {"application/atom+xml", "All events (Atom)", "/events.atom"}},
+	}
+	if turnout.ErrorCode(err) == turnout.EINVALID {
+		// A filter that cannot be read: the same page, the message beside
+		// the field that is wrong, and no list.
+		data["Errors"] = turnout.ErrorFields(err)
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "pages/home", data)
+	}
+	if err != nil {
+		return err
 	}
 	if more {
 		data["Next"] = q.nextURL("/", events[len(events)-1])

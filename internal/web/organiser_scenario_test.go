@@ -52,7 +52,7 @@ func TestTwoOrganisersRunAGroup(t *testing.T) {
 		}
 
 		// The owner makes a token in the browser and edits over the API.
-		_, body = owner.post("/groups/refugees-welcome-leipzig/tokens", "/groups/refugees-welcome-leipzig/tokens", url.Values{"name": {"site"}})
+		_, body = owner.post("/account/tokens", "/account/tokens", url.Values{"name": {"site"}})
 		token := newTokenField.FindStringSubmatch(body)[1]
 		resp, body = do(t, app, apiRequest("PATCH", "/api/v1/events/"+slug, token, `{"starts_at": "2031-03-22T14:00", "ends_at": "2031-03-22T16:00"}`))
 		var got struct {

@@ -1,16 +1,9 @@
 package web
 
 import (
-	"io/fs"
-	"net/http"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-
-	assets "github.com/turnout-org/turnout/web"
 )
 
 // routes is the route table: middleware first, then one block per resource.
@@ -21,13 +14,13 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(requestContext)
 	app.Use(s.logRequests)
 	app.Use(s.securityHeaders)
+	app.Use(compressResponses())
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsPage)
 
-	static, _ := fs.Sub(assets.Static, "static")
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int((24 * time.Hour).Seconds())}))
+	app.Get("/static/*", s.static.serve)
 
 	// Public pages. Feed routes such as /events/:slug.ics must be added
 	// before /events/:slug, which would otherwise match them.
@@ -43,6 +36,8 @@ func (s *Server) routes(app *fiber.App) {
 	api := app.Group("/api/v1")
 	api.Get("/events", s.apiListEvents)
 	api.Get("/events/:slug", s.apiShowEvent)
+	api.Get("/openapi.json", s.apiOpenAPI)
+	app.Get("/api/docs", s.apiDocsPage)
 
 	s.rsvpRoutes(app)
 }

@@ -48,6 +48,8 @@ type Server struct {
 	delay func(ctx context.Context, d time.Duration)
 	// feedIndex finds the last copy of a feed while the database is down.
 	feedIndex feedIndex
+	// static holds web/static under fingerprinted names.
+	static *staticAssets
 }
 
 // New builds the Fiber application with its middleware and routes. It loads
@@ -66,7 +68,12 @@ func newServer(cfg config.Config, log *slog.Logger, store Store) *Server {
 // app builds the Fiber application over s.
 func (s *Server) app() (*fiber.App, error) {
 	cfg := s.cfg
-	views, err := newViews()
+	static, err := loadStaticAssets()
+	if err != nil {
+		return nil, err
+	}
+	s.static = static
+	views, err := newViews(static)
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +107,15 @@ func proxyHeader(cfg config.Config) string {
 	return ""
 }
 
-func newViews() (*html.Engine, error) {
+func newViews(static *staticAssets) (*html.Engine, error) {
 	sub, err := fs.Sub(assets.Templates, "templates")
 	if err != nil {
 		return nil, err
 	}
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(templateFuncs())
+	engine.AddFunc("asset", static.url)
+	engine.AddFunc("codeSpans", codeSpans)
 	if err := engine.Load(); err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func TestXSSInertForOrganisers(t *testing.T) {
 		}
 		b := newBrowser(t, app)
 		b.login(email, testPassword)
-		pages := []string{"/dashboard", "/groups/" + g.Slug + "/settings", "/groups/" + g.Slug + "/members", "/groups/" + g.Slug + "/tokens",
+		pages := []string{"/dashboard", "/groups/" + g.Slug + "/settings", "/groups/" + g.Slug + "/members", "/account/tokens",
 			"/events/" + e.Slug + "/edit", "/events/" + e.Slug + "/cancel", "/events/" + e.Slug + "/preview", "/groups/" + g.Slug + "/events/new",
 			"/events/" + e.Slug + "/attendees", "/events/" + e.Slug + "/attendees?q=" + url.QueryEscape(xssPayloads[0])}
 		for _, p := range pages {
