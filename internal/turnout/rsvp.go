@@ -132,8 +132,8 @@ func validGuests(fe FieldErrors, n int, e *Event) {
 	}
 }
 
-// RSVPCounts sums an event's RSVPs. Going, Waitlisted and Maybe count people
-// (guests included); NotGoing counts answers.
+// RSVPCounts sums an event's RSVPs. Every count is of people, guests
+// included; CheckedIn counts the people of checked-in RSVPs.
 type RSVPCounts struct {
 	Going      int `json:"going"`
 	Waitlisted int `json:"waitlisted"`
@@ -161,7 +161,10 @@ type RSVPService interface {
 	// FindRSVPs lists an event's RSVPs for its organisers, in order of
 	// arrival, filtered by words in name or email, with the counts of all.
 	FindRSVPs(ctx context.Context, eventID int64, query string) ([]*RSVP, RSVPCounts, error)
+	// FindEventRSVP returns one RSVP of the event by id (not a purged one).
+	FindEventRSVP(ctx context.Context, eventID, rsvpID int64) (*RSVP, error)
 	// SetCheckedIn marks an RSVP of the event as arrived at the door, or not.
+	// Only a "going" RSVP can be checked in (ECONFLICT otherwise).
 	SetCheckedIn(ctx context.Context, eventID, rsvpID int64, in bool) (*RSVP, error)
 	// PurgeRSVPs erases the personal data of RSVPs to events that ended before
 	// cutoff, keeping status and guests for the counts. It returns how many.

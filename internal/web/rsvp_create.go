@@ -40,15 +40,16 @@ func (s *Server) rsvpFormData(data fiber.Map, e *turnout.Event, form rsvpForm) f
 }
 
 // rsvpCreate is POST /events/{slug}/rsvp, the event page's form. Bad input
-// re-renders the event page with what was typed; success shows the outcome
-// and the private manage link, once.
+// re-renders the event page with what was typed; success redirects (303) to
+// the confirmation page, so that reloading it, or going back to it, reads the
+// RSVP again instead of sending the form a second time.
 func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 	e, err := s.findListedEvent(c, c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	form := rsvpForm{Name: c.FormValue("name"), Email: c.FormValue("email"), Status: c.FormValue("status"), Guests: c.FormValue("guests")}
-	r, token, err := s.createRSVP(c, e, form, c.FormValue("website"))
+	_, token, err := s.createRSVP(c, e, form, c.FormValue("website"))
 	if err != nil {
 		code := turnout.ErrorCode(err)
 		if code != turnout.EINVALID && code != turnout.ECONFLICT && code != turnout.ERATELIMITED {
@@ -58,9 +59,29 @@ func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 		c.Status(statusOf[code])
 		return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, form))
 	}
-	err = s.render(c, "pages/rsvp_done", fiber.Map{
-		"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "ManageURL": s.cfg.BaseURL + "/rsvp/" + token,
-	})
+	privatePage(c)
+	return c.Redirect("/rsvp/"+token+"/done", fiber.StatusSeeOther)
+}
+
+// rsvpDonePage is GET /rsvp/{token}/done, where the RSVP form leads: what
+// happened, what happens next, where and when, the calendar links and the
+// private manage link. It only reads, so a reload changes nothing. The token
+// in its address is the manage link's own, which the person is asked to keep
+// anyway; the page is private (no-store, noindex, no referrer).
+func (s *Server) rsvpDonePage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	token := c.Params("token")
+	r, e, err := s.store.FindRSVPByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	data := s.eventPageData(c, e)
+	data["Title"] = "Your RSVP: " + e.Title
+	data["Description"] = ""
+	data["Feeds"] = nil
+	data["RSVPItem"] = r
+	data["ManageURL"] = s.cfg.BaseURL + "/rsvp/" + token
+	err = s.render(c, "pages/rsvp_done", data)
 	privatePage(c)
 	return err
 }
