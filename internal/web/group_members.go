@@ -105,7 +105,7 @@ func (s *Server) renderRemoveMember(c *fiber.Ctx, acct *turnout.Account, g *turn
 		return err
 	}
 	if id == acct.ID {
-		return turnout.Errorf(turnout.ECONFLICT, "To leave the group, use “Leave this group” on the members page.")
+		return errRemoveSelf
 	}
 	ctx := c.UserContext()
 	members, err := s.store.FindMembers(ctx, g.ID)
@@ -132,15 +132,27 @@ func (s *Server) removeMember(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "yes" {
 		return s.removeMemberPage(c)
 	}
-	acct, err := s.pageAccount(c)
+	acct, g, _, err := s.memberGroup(c, turnout.RoleOwner)
 	if err != nil {
 		return err
 	}
-	if id, err := memberAccount(c); err == nil && id == acct.ID {
-		return turnout.Errorf(turnout.ECONFLICT, "To leave the group, use “Leave this group” on the members page.")
+	id, err := memberAccount(c)
+	if err != nil {
+		return err
 	}
-	return s.ownerMemberAction(c, "Member removed.", s.store.RemoveMember)
+	if id == acct.ID {
+		return errRemoveSelf
+	}
+	ctx := c.UserContext()
+	if err := s.store.RemoveMember(ctx, g.ID, id); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Member removed.")
 }
+
+// errRemoveSelf refuses an owner's removing themselves: leaving is its own
+// action, which the last owner is refused.
+var errRemoveSelf = turnout.Errorf(turnout.ECONFLICT, "To leave the group, use “Leave this group” on the members page.")
 
 // leaveGroupPage is GET /groups/{group}/leave: any member but the last owner.
 func (s *Server) leaveGroupPage(c *fiber.Ctx) error {
