@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,6 +159,49 @@ func TestCancelledEventStopsActingLive(t *testing.T) {
 		resp, ics := do(t, app, httptest.NewRequest("GET", "/events/"+e.Slug+".ics", nil))
 		if resp.StatusCode != 200 || !strings.Contains(ics, "STATUS:CANCELLED") {
 			t.Errorf("the .ics of the cancelled event: %d, STATUS:CANCELLED %v", resp.StatusCode, strings.Contains(ics, "STATUS:CANCELLED"))
+		}
+	})
+}
+
+// TestConfirmPagesRefuseWhatIsNotThere asks the confirm pages about RSVPs,
+// members and tokens that do not exist or belong elsewhere: each answers 404
+// (never 5xx) and changes nothing.
+func TestConfirmPagesRefuseWhatIsNotThere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "door@example.org", "doorgroup")
+		seedOrganiser(t, st, "other@example.org", "othergroup")
+		mine, _ := st.FindGroupBySlug(t.Context(), "doorgroup")
+		theirs, _ := st.FindGroupBySlug(t.Context(), "othergroup")
+		e := seedEvent(t, st, mine.ID, "Door", 24*time.Hour, nil)
+		other := seedEvent(t, st, theirs.ID, "Elsewhere", 24*time.Hour, nil)
+		rsvpVia(t, app, other, "Far Away", "")
+		list, _, err := st.FindRSVPs(context.Background(), other.ID, "")
+		if err != nil || len(list) != 1 {
+			t.Fatalf("RSVPs of the other event: %v %d", err, len(list))
+		}
+		if _, err := st.SetCheckedIn(context.Background(), other.ID, list[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		otherID := strconv.FormatInt(list[0].ID, 10)
+		b := newBrowser(t, app)
+		b.login("door@example.org", testPassword)
+		page := "/events/" + e.Slug + "/attendees"
+		for _, p := range []string{page + "/abc/uncheckin", page + "/0/uncheckin", page + "/99999999999999999999/uncheckin", page + "/" + otherID + "/uncheckin",
+			"/groups/doorgroup/members/abc/remove", "/groups/doorgroup/members/999999/remove", "/rsvp/nope/done", "/rsvp/nope/cancel", "/rsvp/%00/done"} {
+			if resp, _ := b.get(p); resp.StatusCode != 404 {
+				t.Errorf("GET %s: %d, want 404", p, resp.StatusCode)
+			}
+			if strings.HasSuffix(p, "/done") {
+				continue // read-only: a POST is 405
+			}
+			if resp, _ := b.post(p, p, url.Values{"confirm": {"yes"}}); resp.StatusCode != 404 {
+				t.Errorf("POST %s: %d, want 404", p, resp.StatusCode)
+			}
+		}
+		// The other event's check-in is untouched.
+		if r, err := st.FindEventRSVP(context.Background(), other.ID, list[0].ID); err != nil || r.CheckedInAt == nil {
+			t.Fatalf("the other event's check-in changed: %v", err)
 		}
 	})
 }
