@@ -29,18 +29,35 @@ func TestAttendeesJourney(t *testing.T) {
 	attendees := "/events/" + ev.Slug + "/attendees"
 	tb.open(attendees, 200)
 	tb.checkA11y("Attendees")
-	tb.see("#attendee-counts", "Going", "3 people", "Places left", "7", "Maybe", "Checked in")
-	if got := tb.text("#attendee-counts dt:nth-of-type(6) + dd"); got != "0" {
-		tb.fatalf("checked in: %q before anyone arrived, want 0", got)
+	tb.see("#attendee-counts", "Going", "3 people", "Places left", "7", "Maybe", "1 person", "Checked in")
+	if got := tb.text("#attendee-counts dt:nth-of-type(2) + dd"); got != "0 of 3 going people" {
+		tb.fatalf("checked in: %q before anyone arrived, want 0 of 3 going people", got)
 	}
+	tb.see("thead", "RSVPed at", "Check-in")
 	tb.see("tbody", "Robin", "robin@example.org", "Kit", "Ash")
+	if n := tb.count(`tbody form[action$="/checkin"]`); n != 2 {
+		tb.fatalf("%d check-in buttons, want 2 (Robin and Kit go; Ash is a maybe)", n)
+	}
 
 	tb.click(`button[aria-label="Check in Robin"]`, 200)
 	tb.wantPath(attendees + "#rsvp-" + strconv.FormatInt(robin.ID, 10))
 	tb.see(tb.rowOf(robin), "Checked in")
-	if got := tb.text("#attendee-counts dt:nth-of-type(6) + dd"); got == "0" {
-		tb.fatalf("checked in: still %q after Robin arrived", got)
+	tb.see("#attendee-counts dt:nth-of-type(2) + dd", "2 of 3 going people")
+	if tb.count(tb.rowOf(robin)+` form[action$="/checkin"]`) != 0 {
+		tb.fatalf("Robin's row still offers a check-in button to tap again")
 	}
+	// Undoing a check-in is its own action, confirmed on a page of its own.
+	undo := attendees + "/" + strconv.FormatInt(robin.ID, 10) + "/uncheckin"
+	tb.click(tb.rowOf(robin)+` a[href="`+undo+`"]`, 200)
+	tb.see("main h1", "Undo the check-in of Robin?")
+	tb.checkA11y("Undo check-in confirm")
+	tb.click(`main a.button-secondary`, 200)
+	tb.see("#attendee-counts dt:nth-of-type(2) + dd", "2 of 3 going people")
+	tb.click(tb.rowOf(robin)+` a[href="`+undo+`"]`, 200)
+	tb.click(`form[action="`+undo+`"] button.button-warning`, 200)
+	tb.see("#attendee-counts dt:nth-of-type(2) + dd", "0 of 3 going people")
+	tb.click(`button[aria-label="Check in Robin"]`, 200)
+	tb.see("#attendee-counts dt:nth-of-type(2) + dd", "2 of 3 going people")
 
 	body := tb.download(`a[href="` + attendees + `.csv"]`)
 	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()

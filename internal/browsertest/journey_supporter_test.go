@@ -73,8 +73,20 @@ func supporterJourney(t *testing.T, opts ...tabOption) {
 	tb.checkA11y("Event with an RSVP error")
 
 	manage := tb.rsvp("Sunflower", "going")
-	tb.see("main h1", "You're going")
+	tb.wantPath(manage + "/done")
+	tb.see("main .panel h1", "You're going")
+	tb.see("main", "What happens next", "Your private link", "Add to your calendar")
 	tb.checkA11y("RSVP confirmation")
+	// Reloading the confirmation reads the RSVP again: it sends nothing,
+	// and the page shows the same link.
+	tb.reload(200)
+	tb.wantPath(manage + "/done")
+	if got := tb.attr(".manage-link a", "href"); got != tb.origin+manage {
+		tb.fatalf("after a reload the manage link is %q, want %s", got, tb.origin+manage)
+	}
+	tb.open(eventPath, 200)
+	tb.see("dl.facts .counts", "1 person")
+	tb.open(manage+"/done", 200)
 
 	tb.click(".manage-link a", 200)
 	tb.wantPath(manage)
@@ -88,8 +100,7 @@ func supporterJourney(t *testing.T, opts ...tabOption) {
 	tb.see("dl.facts .counts", "2 people")
 
 	tb.open(manage, 200)
-	tb.click(`form[action="`+manage+`/cancel"] button[type=submit]`, 200)
-	tb.see("main", "cancelled")
+	tb.cancelRSVP(manage, "Vigil for the dead at the border")
 	tb.open(eventPath, 200)
 	tb.see("dl.facts .counts", "0 people")
 	tb.open(manage, 404)
@@ -108,6 +119,27 @@ func (tb *tab) rsvp(name, status string) string {
 		tb.fatalf("the confirmation's manage link is %q, want %s/rsvp/TOKEN", href, tb.origin)
 	}
 	return path
+}
+
+// cancelRSVP cancels the RSVP of the manage page shown, through its
+// confirm page: Back first (nothing changes), then Yes.
+func (tb *tab) cancelRSVP(manage, title string) {
+	tb.t.Helper()
+	tb.click(`a[href="`+manage+`/cancel"]`, 200)
+	tb.see("main h1", "Cancel your RSVP to "+title+"?")
+	tb.checkA11y("Cancel RSVP confirm")
+	tb.click(`main a[href="`+manage+`"]`, 200)
+	tb.see("#rsvp-status", "You're")
+	tb.click(`a[href="`+manage+`/cancel"]`, 200)
+	tb.click(`form[action="`+manage+`/cancel"] button.button-warning`, 200)
+	tb.see("main h1", "Your RSVP is cancelled")
+}
+
+// reload reloads the page shown, as the browser's reload button does.
+func (tb *tab) reload(status int64) {
+	tb.t.Helper()
+	resp, err := chromedp.RunResponse(tb.ctx, chromedp.Reload())
+	tb.loaded("reload", resp, err, status)
 }
 
 // count returns how many elements match sel.

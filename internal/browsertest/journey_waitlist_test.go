@@ -21,20 +21,21 @@ func TestWaitlistJourney(t *testing.T) {
 
 	first.open(eventPath, 200)
 	firstManage := first.rsvp("Robin", "going")
-	first.see("main h1", "You're going")
+	first.see("main .panel h1", "You're going")
 
 	second.open(eventPath, 200)
 	second.see("dl.facts .counts", "1 person")
 	secondManage := second.rsvp("Kit", "going")
-	second.see("main h1", "You're on the waitlist")
-	second.see("main .lead", "number 1 on the waitlist")
+	second.see("main .panel h1", "You're on the waitlist")
+	second.see("main .panel .lead", "number 1 on the waitlist")
+	second.see("main", "move up in turn")
 	second.checkA11y("Waitlisted confirmation")
 	second.click(".manage-link a", 200)
 	second.see("#rsvp-status", "You're number 1 on the waitlist.")
 	second.checkA11y("Waitlisted manage page")
 
 	first.open(firstManage, 200)
-	first.click(`form[action="`+firstManage+`/cancel"] button[type=submit]`, 200)
+	first.cancelRSVP(firstManage, "Community meeting about the eviction")
 
 	second.open(secondManage, 200)
 	second.see("#rsvp-status", "You're going.")

@@ -317,7 +317,8 @@ func (tb *tab) shot() {
 	}
 	page := strings.Trim(tb.path(), "/")
 	if strings.HasPrefix(page, "rsvp/") {
-		page = "rsvp-manage"
+		_, tail, _ := strings.Cut(strings.TrimPrefix(page, "rsvp/"), "/")
+		page = "rsvp-manage-" + tail
 	}
 	name := fmt.Sprintf("%s-%03d-%s.png", sanitize(tb.t.Name()), shotCount.Add(1), sanitize(page))
 	if err := os.MkdirAll(dir, 0o755); err == nil {

@@ -133,7 +133,7 @@ func (s *Store) CountRSVPs(ctx context.Context, eventID int64, query string) (tu
 		People    int
 		CheckedIn int
 	}
-	err := db.Model(&turnout.RSVP{}).Select("status, COUNT(*) AS answers, COALESCE(SUM(guests + 1), 0) AS people, COUNT(checked_in_at) AS checked_in").
+	err := db.Model(&turnout.RSVP{}).Select("status, COUNT(*) AS answers, COALESCE(SUM(guests + 1), 0) AS people, COALESCE(SUM(CASE WHEN checked_in_at IS NULL THEN 0 ELSE guests + 1 END), 0) AS checked_in").
 		Where("event_id = ?", eventID).Group("status").Scan(&rows).Error
 	if err != nil {
 		return counts, 0, err
@@ -148,7 +148,7 @@ func (s *Store) CountRSVPs(ctx context.Context, eventID int64, query string) (tu
 		case turnout.RSVPMaybe:
 			counts.Maybe = row.People
 		case turnout.RSVPNotGoing:
-			counts.NotGoing = row.Answers
+			counts.NotGoing = row.People
 		}
 	}
 	var matched int64
@@ -206,23 +206,37 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, f turnout.RSVPFilt
 	return list, nil
 }
 
-// SetCheckedIn records that an RSVP's party arrived at the door, or clears it.
+// SetCheckedIn records that an RSVP's party arrived at the door, or clears
+// it. Only a "going" RSVP can be checked in; checking in again keeps the
+// first arrival time; clearing works on any.
 func (s *Store) SetCheckedIn(ctx context.Context, eventID, rsvpID int64, in bool) (*turnout.RSVP, error) {
 	var at *time.Time
+	q := s.db.WithContext(ctx).Model(&turnout.RSVP{}).Where("id = ? AND event_id = ? AND purged_at IS NULL", rsvpID, eventID)
 	if in {
 		t := s.Now()
 		at = &t
+		q = q.Where("status = ? AND checked_in_at IS NULL", turnout.RSVPGoing)
 	}
-	db := s.db.WithContext(ctx)
-	res := db.Model(&turnout.RSVP{}).Where("id = ? AND event_id = ? AND purged_at IS NULL", rsvpID, eventID).Update("checked_in_at", at)
+	res := q.Update("checked_in_at", at)
 	if res.Error != nil {
 		return nil, res.Error
 	}
-	if res.RowsAffected == 0 {
-		return nil, turnout.Errorf(turnout.ENOTFOUND, "RSVP not found.")
+	r, err := s.FindEventRSVP(ctx, eventID, rsvpID)
+	if err != nil {
+		return nil, err
 	}
+	if in && r.Status != turnout.RSVPGoing {
+		return nil, turnout.Errorf(turnout.ECONFLICT, "Only people who are going can be checked in.")
+	}
+	return r, nil
+}
+
+// FindEventRSVP returns one RSVP of the event by id; purged RSVPs and RSVPs
+// of other events are not found.
+func (s *Store) FindEventRSVP(ctx context.Context, eventID, rsvpID int64) (*turnout.RSVP, error) {
 	var r turnout.RSVP
-	if err := db.Take(&r, rsvpID).Error; err != nil {
+	err := s.db.WithContext(ctx).Where("id = ? AND event_id = ? AND purged_at IS NULL", rsvpID, eventID).Take(&r).Error
+	if err != nil {
 		return nil, notFound(err, "RSVP")
 	}
 	return &r, nil

@@ -132,8 +132,8 @@ func validGuests(fe FieldErrors, n int, e *Event) {
 	}
 }
 
-// RSVPCounts sums an event's RSVPs. Going, Waitlisted and Maybe count people
-// (guests included); NotGoing counts answers.
+// RSVPCounts sums an event's RSVPs. Every count is of people, guests
+// included; CheckedIn counts the people of checked-in RSVPs.
 type RSVPCounts struct {
 	Going      int `json:"going"`
 	Waitlisted int `json:"waitlisted"`
@@ -174,7 +174,10 @@ type RSVPService interface {
 	// CountRSVPs returns the counts of all the event's RSVPs and how many
 	// RSVPs (erased ones left out) match the words of query, on every page.
 	CountRSVPs(ctx context.Context, eventID int64, query string) (RSVPCounts, int, error)
+	// FindEventRSVP returns one RSVP of the event by id (not a purged one).
+	FindEventRSVP(ctx context.Context, eventID, rsvpID int64) (*RSVP, error)
 	// SetCheckedIn marks an RSVP of the event as arrived at the door, or not.
+	// Only a "going" RSVP can be checked in (ECONFLICT otherwise).
 	SetCheckedIn(ctx context.Context, eventID, rsvpID int64, in bool) (*RSVP, error)
 	// PurgeRSVPs erases the personal data of RSVPs to events that ended before
 	// cutoff, keeping status and guests for the counts. It returns how many.

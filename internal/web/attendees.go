@@ -75,29 +75,112 @@ func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
 	return err
 }
 
-// attendeeCheckIn is POST /events/{slug}/attendees/{id}/checkin with
-// checked_in=1 or 0: the door list's toggle.
+// attendeeCheckIn is POST /events/{slug}/attendees/{id}/checkin: the door
+// list's "Check in" for a person who is going. It only ever checks in, so a
+// second tap changes nothing; undoing is attendeeUndoCheckIn.
 func (s *Server) attendeeCheckIn(c *fiber.Ctx) error {
+	return s.setCheckedIn(c, true)
+}
+
+// attendeeUndoCheckInPage is GET /events/{slug}/attendees/{id}/uncheckin:
+// the confirm step before a check-in is undone.
+func (s *Server) attendeeUndoCheckInPage(c *fiber.Ctx) error {
 	e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return turnout.Errorf(turnout.ENOTFOUND, "RSVP not found.")
-	}
-	ctx := c.UserContext()
-	if _, err := s.store.SetCheckedIn(ctx, e.ID, id, c.FormValue("checked_in") == "1"); err != nil {
+	return s.renderUndoCheckIn(c, e)
+}
+
+func (s *Server) renderUndoCheckIn(c *fiber.Ctx, e *turnout.Event) error {
+	id, err := rsvpID(c)
+	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
+	r, err := s.store.FindEventRSVP(ctx, e.ID, id)
+	if err != nil {
+		return err
+	}
+	back := attendeeReturn(c)
+	hidden := map[string]string{"q": back.Query}
+	if back.After > 0 {
+		hidden["after"] = strconv.FormatInt(back.After, 10)
+	}
+	err = s.render(c, "pages/confirm", fiber.Map{
+		"Title": "Undo check-in", "Heading": "Undo the check-in of " + r.Name + "?",
+		"Explain": "They will show as not arrived on the door list of " + e.Title + ".",
+		"Action":  "/events/" + e.Slug + "/attendees/" + strconv.FormatInt(id, 10) + "/uncheckin",
+		"Hidden":  hidden, "Yes": "Yes, undo check-in", "Back": attendeesBack(e, back, id),
+	})
+	privatePage(c)
+	return err
+}
+
+// attendeeUndoCheckIn is POST /events/{slug}/attendees/{id}/uncheckin with
+// confirm=yes; without it, it asks first and changes nothing.
+func (s *Server) attendeeUndoCheckIn(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		e, err := s.pageEvent(c)
+		if err != nil {
+			return err
+		}
+		return s.renderUndoCheckIn(c, e)
+	}
+	return s.setCheckedIn(c, false)
+}
+
+// setCheckedIn records the door state of the route's RSVP and goes back to
+// its row of the attendee list.
+func (s *Server) setCheckedIn(c *fiber.Ctx, in bool) error {
+	e, err := s.pageEvent(c)
+	if err != nil {
+		return err
+	}
+	id, err := rsvpID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if _, err := s.store.SetCheckedIn(ctx, e.ID, id, in); err != nil {
+		return err
+	}
+	return c.Redirect(attendeesBack(e, attendeeReturn(c), id), fiber.StatusSeeOther)
+}
+
+// rsvpID reads the RSVP id of the route.
+func rsvpID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, turnout.Errorf(turnout.ENOTFOUND, "RSVP not found.")
+	}
+	return id, nil
+}
+
+// attendeeReturn is the page of the attendee list to return to: its search
+// and its start, from the form or the address, where they are sensible.
+func attendeeReturn(c *fiber.Ctx) attendeePage {
 	var back attendeePage
-	if q := strings.TrimSpace(c.FormValue("q")); len(q) <= 200 {
+	q := strings.TrimSpace(c.FormValue("q"))
+	if q == "" {
+		q = strings.TrimSpace(c.Query("q"))
+	}
+	if len(q) <= 200 {
 		back.Query = q
 	}
-	if after, err := strconv.ParseInt(c.FormValue("after"), 10, 64); err == nil && after > 0 {
-		back.After = after
+	after := c.FormValue("after")
+	if after == "" {
+		after = c.Query("after")
 	}
-	return c.Redirect(back.url("/events/"+e.Slug+"/attendees", back.After)+"#rsvp-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	if n, err := strconv.ParseInt(after, 10, 64); err == nil && n > 0 {
+		back.After = n
+	}
+	return back
+}
+
+// attendeesBack is the attendee page back leads to, at the row of id.
+func attendeesBack(e *turnout.Event, back attendeePage, id int64) string {
+	return back.url("/events/"+e.Slug+"/attendees", back.After) + "#rsvp-" + strconv.FormatInt(id, 10)
 }
 
 // csvBatch is how many RSVPs the CSV export reads from the store at a time.

@@ -43,8 +43,40 @@ func TestAttendeesSignedIn(t *testing.T) {
 		if resp.StatusCode != 303 {
 			t.Fatalf("check-in: %d", resp.StatusCode)
 		}
-		if _, body = b.get(page); !strings.Contains(body, "<dt>Checked in</dt><dd>1</dd>") {
+		if _, body = b.get(page); !strings.Contains(body, "<dt>Checked in</dt><dd>1 of 2 going people</dd>") {
 			t.Fatal("check-in not counted")
+		}
+		// A second tap on the same row (an old page's toggle) keeps them in.
+		if resp, _ = b.post(page, page+"/"+id+"/checkin", url.Values{"checked_in": {"0"}}); resp.StatusCode != 303 {
+			t.Fatalf("second check-in: %d", resp.StatusCode)
+		}
+		if _, body = b.get(page); !strings.Contains(body, "<dt>Checked in</dt><dd>1 of 2 going people</dd>") {
+			t.Fatal("a second tap on check-in undid it")
+		}
+		// Undoing is its own action, confirmed first: the confirm page and a
+		// post without confirm=yes change nothing.
+		undo := page + "/" + id + "/uncheckin"
+		if !strings.Contains(body, `href="`+undo+`"`) {
+			t.Fatalf("the attendee page does not link %s", undo)
+		}
+		resp, body = b.get(undo)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Undo the check-in of =Maya?") || !strings.Contains(body, `name="confirm" value="yes"`) {
+			t.Fatalf("undo confirm page: %d %.500s", resp.StatusCode, body)
+		}
+		if resp, _ = b.post(undo, undo, url.Values{}); resp.StatusCode != 200 {
+			t.Fatalf("undo without confirm: %d", resp.StatusCode)
+		}
+		if _, body = b.get(page); !strings.Contains(body, "<dt>Checked in</dt><dd>1 of 2 going people</dd>") {
+			t.Fatal("undo without confirm=yes changed the check-in")
+		}
+		if resp, _ = b.post(undo, undo, url.Values{"confirm": {"yes"}}); resp.StatusCode != 303 || resp.Header.Get("Location") != page+"#rsvp-"+id {
+			t.Fatalf("undo: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if _, body = b.get(page); !strings.Contains(body, "<dt>Checked in</dt><dd>0 of 2 going people</dd>") {
+			t.Fatal("undo did not clear the check-in")
+		}
+		if resp, _ = b.post(page, page+"/"+id+"/checkin", nil); resp.StatusCode != 303 {
+			t.Fatalf("check-in again: %d", resp.StatusCode)
 		}
 		// Without the CSRF token the toggle is refused and changes nothing.
 		resp, _ = b.post(page, page+"/"+id+"/checkin", url.Values{"checked_in": {"0"}, "_csrf": {"forged"}})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,25 +120,54 @@ func TestAttendeesPageRenders(t *testing.T) {
 			return s.renderAttendees(c, e)
 		})
 		g, _ := seedGroup(t, st, "doorlist")
-		e := seedEvent(t, st, g.ID, "Door", 24*time.Hour, func(in *turnout.EventInput) { in.Capacity = turnout.Of(3) })
-		rsvpVia(t, app, e, "Maya Lind", "maya@example.org")
-		rsvpVia(t, app, e, "Omar Said", "omar@example.org")
+		e := seedEvent(t, st, g.ID, "Door", 24*time.Hour, func(in *turnout.EventInput) { in.Capacity = turnout.Of(5) })
+		// Maya brings two guests; Omar comes alone; then Rui (two people)
+		// does not fit and is waitlisted; Pia is a maybe, Nils not going.
+		for _, r := range []string{`"name":"Maya Lind","email":"maya@example.org","status":"going","guests":2`, `"name":"Omar Said","email":"omar@example.org","status":"going"`,
+			`"name":"Rui","status":"going","guests":1`, `"name":"Pia","status":"maybe"`, `"name":"Nils","status":"not_going"`} {
+			if resp, out := sendJSON(t, app, "POST", "/api/v1/events/"+e.Slug+"/rsvps", "{"+r+"}"); resp.StatusCode != 201 {
+				t.Fatalf("rsvp %s: %d %v", r, resp.StatusCode, out)
+			}
+		}
 		list, err := st.FindRSVPs(context.Background(), e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.SetCheckedIn(context.Background(), e.ID, list[0].ID, true); err != nil {
+		maya, rui := list[0], list[2]
+		if rui.Status != turnout.RSVPWaitlisted {
+			t.Fatalf("Rui is %s, want waitlisted", rui.Status)
+		}
+		in, err := st.SetCheckedIn(context.Background(), e.ID, maya.ID, true)
+		if err != nil {
 			t.Fatal(err)
+		}
+		// Checking in again keeps the first arrival time.
+		if again, err := st.SetCheckedIn(context.Background(), e.ID, maya.ID, true); err != nil || !again.CheckedInAt.Equal(*in.CheckedInAt) {
+			t.Fatalf("second check-in: %v, at %v then %v", err, in.CheckedInAt, again)
+		}
+		// Only people who are going can be checked in.
+		for _, r := range list[2:] {
+			if _, err := st.SetCheckedIn(context.Background(), e.ID, r.ID, true); turnout.ErrorCode(err) != turnout.ECONFLICT {
+				t.Errorf("check-in of %s (%s): %v, want conflict", r.Name, r.Status, err)
+			}
 		}
 		resp, body := do(t, app, httptest.NewRequest("GET", "/test/attendees/"+e.Slug, nil))
 		if resp.StatusCode != 200 {
 			t.Fatalf("status %d: %.500s", resp.StatusCode, body)
 		}
-		for _, want := range []string{"Maya Lind", "omar@example.org", "2 people, guests included", "<dt>Places left</dt><dd>1</dd>",
-			"<dt>Checked in</dt><dd>1</dd>", `action="/events/` + e.Slug + `/attendees/`, `name="checked_in" value="0"`, `name="checked_in" value="1"`, "/attendees.csv"} {
+		// Every count is of people, guests included.
+		for _, want := range []string{"Maya Lind", "omar@example.org", "<dd>4 people, guests included</dd>", "<dt>Places left</dt><dd>1</dd>",
+			"<dt>Checked in</dt><dd>3 of 4 going people</dd>", "<dt>Waitlisted</dt><dd>2 people</dd>", "<dt>Maybe</dt><dd>1 person</dd>",
+			"<dt>Not going</dt><dd>1 person</dd>", `<th scope="col">RSVPed at</th>`, "/attendees.csv",
+			`action="/events/` + e.Slug + `/attendees/` + strconv.FormatInt(list[1].ID, 10) + `/checkin"`,
+			`href="/events/` + e.Slug + `/attendees/` + strconv.FormatInt(maya.ID, 10) + `/uncheckin"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("page lacks %q", want)
 			}
+		}
+		// One "Check in" button: Omar's. Maya is in; the others are not going.
+		if n := strings.Count(body, `/checkin"`); n != 1 {
+			t.Errorf("%d check-in forms, want 1 (Omar's)", n)
 		}
 		if resp.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("Cache-Control %q", resp.Header.Get("Cache-Control"))

@@ -37,6 +37,7 @@ func (s *Server) renderMembers(c *fiber.Ctx, acct *turnout.Account, g *turnout.G
 	data["Members"] = members
 	data["Me"] = acct.ID
 	data["Owner"] = m.Role == turnout.RoleOwner
+	data["CanLeave"] = canLeave(members, acct.ID)
 	return s.render(c, "pages/group_members", data)
 }
 
@@ -73,9 +74,114 @@ func (s *Server) setRole(c *fiber.Ctx) error {
 	})
 }
 
-// removeMember is POST /groups/{group}/members/{account}/remove (owners).
+// canLeave reports whether account may leave a group of these members:
+// anyone but the last owner.
+func canLeave(members []turnout.Member, account int64) bool {
+	owners, mine := 0, ""
+	for _, m := range members {
+		if m.Role == turnout.RoleOwner {
+			owners++
+		}
+		if m.AccountID == account {
+			mine = m.Role
+		}
+	}
+	return mine != "" && (mine != turnout.RoleOwner || owners > 1)
+}
+
+// removeMemberPage is GET /groups/{group}/members/{account}/remove (owners):
+// "Remove X from the group?" before anything happens.
+func (s *Server) removeMemberPage(c *fiber.Ctx) error {
+	acct, g, _, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	return s.renderRemoveMember(c, acct, g)
+}
+
+func (s *Server) renderRemoveMember(c *fiber.Ctx, acct *turnout.Account, g *turnout.Group) error {
+	id, err := memberAccount(c)
+	if err != nil {
+		return err
+	}
+	if id == acct.ID {
+		return errRemoveSelf
+	}
+	ctx := c.UserContext()
+	members, err := s.store.FindMembers(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.AccountID == id {
+			return s.render(c, "pages/confirm", fiber.Map{
+				"Title": "Remove a member", "Heading": "Remove " + m.DisplayName + " from " + g.Name + "?",
+				"Explain": m.DisplayName + " will no longer see or change the group's events and attendees. Their account stays; an owner can invite them again.",
+				"Action":  "/groups/" + g.Slug + "/members/" + strconv.FormatInt(id, 10) + "/remove", "Yes": "Yes, remove " + m.DisplayName,
+				"Back": "/groups/" + g.Slug + "/members",
+			})
+		}
+	}
+	return turnout.Errorf(turnout.ENOTFOUND, "That person is not a member of this group.")
+}
+
+// removeMember is POST /groups/{group}/members/{account}/remove (owners)
+// with confirm=yes; without it, it asks first. Owners leave through
+// leaveGroup, not here.
 func (s *Server) removeMember(c *fiber.Ctx) error {
-	return s.ownerMemberAction(c, "Member removed.", s.store.RemoveMember)
+	if c.FormValue("confirm") != "yes" {
+		return s.removeMemberPage(c)
+	}
+	acct, g, _, err := s.memberGroup(c, turnout.RoleOwner)
+	if err != nil {
+		return err
+	}
+	id, err := memberAccount(c)
+	if err != nil {
+		return err
+	}
+	if id == acct.ID {
+		return errRemoveSelf
+	}
+	ctx := c.UserContext()
+	if err := s.store.RemoveMember(ctx, g.ID, id); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/groups/"+g.Slug+"/members", "Member removed.")
+}
+
+// errRemoveSelf refuses an owner's removing themselves: leaving is its own
+// action, which the last owner is refused.
+var errRemoveSelf = turnout.Errorf(turnout.ECONFLICT, "To leave the group, use “Leave this group” on the members page.")
+
+// leaveGroupPage is GET /groups/{group}/leave: any member but the last owner.
+func (s *Server) leaveGroupPage(c *fiber.Ctx) error {
+	_, g, _, err := s.memberGroup(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/confirm", fiber.Map{
+		"Title": "Leave a group", "Heading": "Leave " + g.Name + "?",
+		"Explain": "You will no longer see or change its events and attendees. An owner can invite you again.",
+		"Action":  "/groups/" + g.Slug + "/leave", "Yes": "Yes, leave " + g.Name, "Back": "/groups/" + g.Slug + "/members",
+	})
+}
+
+// leaveGroup is POST /groups/{group}/leave with confirm=yes. The last owner
+// cannot leave (ECONFLICT from the store).
+func (s *Server) leaveGroup(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		return s.leaveGroupPage(c)
+	}
+	acct, g, _, err := s.memberGroup(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if err := s.store.RemoveMember(ctx, g.ID, acct.ID); err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/dashboard", "You have left "+g.Name+".")
 }
 
 // ownerMemberAction checks that an owner acts on a member of the group,

@@ -91,7 +91,7 @@ func TestInvitationsAndRoles(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("demote with another owner: status %d", resp.StatusCode)
 		}
-		resp, _ = newcomer.post(members, members+"/"+ownerID+"/remove", nil)
+		resp, _ = newcomer.post(members, members+"/"+ownerID+"/remove", url.Values{"confirm": {"yes"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("remove member: status %d", resp.StatusCode)
 		}
@@ -269,6 +269,79 @@ func TestWithdrawInvitation(t *testing.T) {
 		}
 		if _, page := owner.get("/groups/riverside/members"); strings.Contains(page, "Pending invitations") {
 			t.Fatal("withdrawn invitation still listed")
+		}
+	})
+}
+
+// TestRemoveMemberAndLeaveAskFirst checks that removing a member and leaving
+// a group each go through a confirm page (no JavaScript): the page and a post
+// without confirm=yes change nothing. An owner is not offered "Remove" on
+// their own row; they leave through "Leave this group", which the last owner
+// is not offered.
+func TestRemoveMemberAndLeaveAskFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "owner@example.org", "riverside")
+		seedOrganiser(t, st, "dee@example.org", "riverside")
+		g, _ := st.FindGroupBySlug(ctx, "riverside")
+		ownerAcct, _ := st.Authenticate(ctx, "owner@example.org", testPassword)
+		dee, _ := st.Authenticate(ctx, "dee@example.org", testPassword)
+		ownerID, deeID := strconv.FormatInt(ownerAcct.ID, 10), strconv.FormatInt(dee.ID, 10)
+		owner := newBrowser(t, app)
+		owner.login("owner@example.org", testPassword)
+		members := "/groups/riverside/members"
+
+		_, page := owner.get(members)
+		remove := members + "/" + deeID + "/remove"
+		if !strings.Contains(page, `href="`+remove+`"`) || strings.Contains(page, members+"/"+ownerID+"/remove") {
+			t.Fatalf("members page: want a Remove link for dee and none for the owner: %.3000s", page)
+		}
+		if strings.Contains(page, `href="/groups/riverside/leave"`) || !strings.Contains(page, "You are the only owner") {
+			t.Error("the last owner is offered to leave")
+		}
+		resp, body := owner.get(remove)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Remove dee from Group riverside?") || !strings.Contains(body, `name="confirm" value="yes"`) ||
+			!strings.Contains(body, `class="button button-warning"`) || !strings.Contains(body, `href="`+members+`">Back`) {
+			t.Fatalf("remove confirm page: %d %.2000s", resp.StatusCode, body)
+		}
+		if resp, _ = owner.post(remove, remove, nil); resp.StatusCode != 200 {
+			t.Fatalf("remove without confirm: %d", resp.StatusCode)
+		}
+		if _, err := st.FindMembership(ctx, dee.ID, g.ID); err != nil {
+			t.Fatalf("a remove without confirm=yes removed the member: %v", err)
+		}
+		// Removing yourself is not the way to leave.
+		self := members + "/" + ownerID + "/remove"
+		if resp, _ = owner.post(self, self, url.Values{"confirm": {"yes"}}); resp.StatusCode != 409 {
+			t.Fatalf("owner removes self: %d, want 409", resp.StatusCode)
+		}
+
+		// Dee, an organiser, may leave; first the confirm page.
+		deeB := newBrowser(t, app)
+		deeB.login("dee@example.org", testPassword)
+		if _, page := deeB.get(members); !strings.Contains(page, `href="/groups/riverside/leave"`) {
+			t.Fatal("an organiser is not offered to leave")
+		}
+		if resp, body := deeB.get("/groups/riverside/leave"); resp.StatusCode != 200 || !strings.Contains(body, "Leave Group riverside?") {
+			t.Fatalf("leave confirm page: %d", resp.StatusCode)
+		}
+		if resp, _ = deeB.post("/groups/riverside/leave", "/groups/riverside/leave", nil); resp.StatusCode != 200 {
+			t.Fatalf("leave without confirm: %d", resp.StatusCode)
+		}
+		if _, err := st.FindMembership(ctx, dee.ID, g.ID); err != nil {
+			t.Fatalf("leaving without confirm=yes removed the member: %v", err)
+		}
+		resp, _ = deeB.post("/groups/riverside/leave", "/groups/riverside/leave", url.Values{"confirm": {"yes"}})
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/dashboard" {
+			t.Fatalf("leave: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if _, err := st.FindMembership(ctx, dee.ID, g.ID); turnout.ErrorCode(err) != turnout.ENOTFOUND {
+			t.Fatalf("dee is still a member: %v", err)
+		}
+		// The last owner cannot leave, even by posting the form.
+		if resp, _ = owner.post("/groups/riverside/leave", "/groups/riverside/leave", url.Values{"confirm": {"yes"}}); resp.StatusCode != 409 {
+			t.Fatalf("last owner leaves: %d, want 409", resp.StatusCode)
 		}
 	})
 }

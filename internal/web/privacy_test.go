@@ -23,7 +23,7 @@ func TestNoAttendeeDataInPublic(t *testing.T) {
 		e := seedEvent(t, st, g.ID, "Vigil for the drowned", 48*time.Hour, func(in *turnout.EventInput) { in.Capacity = turnout.Of(1) })
 		secrets := []string{"Zephyrine", "zephyrine.q@example.org", "Quillon", "quillon.w@example.org"}
 		rsvpVia(t, app, e, "Zephyrine Marlowe", "zephyrine.q@example.org")
-		if resp, _ := postForm(t, app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Quillon Wren"}, "email": {"quillon.w@example.org"}, "status": {"going"}}); resp.StatusCode != 200 {
+		if resp, _ := postRSVP(t, app, e.Slug, url.Values{"name": {"Quillon Wren"}, "email": {"quillon.w@example.org"}, "status": {"going"}}); resp.StatusCode != 200 {
 			t.Fatalf("form RSVP: %d", resp.StatusCode)
 		}
 		paths := map[string]int{
@@ -50,7 +50,7 @@ func TestNoAttendeeDataInPublic(t *testing.T) {
 			t.Errorf("public counts: going %v, spots_left %v", out["going"], out["spots_left"])
 		}
 		// A second RSVP with a taken email learns nothing about the first.
-		_, body := postForm(t, app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Other"}, "email": {"zephyrine.q@example.org"}})
+		_, body := postRSVP(t, app, e.Slug, url.Values{"name": {"Other"}, "email": {"zephyrine.q@example.org"}})
 		if strings.Contains(body, "Marlowe") || regexp.MustCompile(`/rsvp/[A-Za-z0-9_-]{20,}`).MatchString(body) {
 			t.Errorf("duplicate answer leaks the first RSVP")
 		}

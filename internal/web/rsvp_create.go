@@ -40,8 +40,9 @@ func (s *Server) rsvpFormData(data fiber.Map, e *turnout.Event, form rsvpForm) f
 }
 
 // rsvpCreate is POST /events/{slug}/rsvp, the event page's form. Bad input
-// re-renders the event page with what was typed; success shows the outcome
-// and the private manage link, once.
+// re-renders the event page with what was typed; success redirects (303) to
+// the confirmation page, so that reloading it, or going back to it, reads the
+// RSVP again instead of sending the form a second time.
 func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 	e, err := s.findListedEvent(c, c.Params("slug"))
 	if err != nil {
@@ -58,10 +59,41 @@ func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 		c.Status(statusOf[code])
 		return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, form))
 	}
-	err = s.render(c, "pages/rsvp_done", fiber.Map{
-		"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "ManageURL": s.manageURL(token),
-		"Emailed": s.cfg.MailOn() && r.Email != nil,
-	})
+	if token == "" {
+		// A second RSVP with a known email: nothing was stored, so there is
+		// nothing a reload could repeat; the owner is mailed the link.
+		return s.renderRSVPDone(c, e, r, "")
+	}
+	privatePage(c)
+	return c.Redirect("/rsvp/"+token+"/done", fiber.StatusSeeOther)
+}
+
+// rsvpDonePage is GET /rsvp/{token}/done, where the RSVP form leads: what
+// happened, what happens next, where and when, the calendar links and the
+// private manage link. It only reads, so a reload changes nothing. The token
+// in its address is the manage link's own, which the person is asked to keep
+// anyway; the page is private (no-store, noindex, no referrer).
+func (s *Server) rsvpDonePage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	token := c.Params("token")
+	r, e, err := s.store.FindRSVPByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	return s.renderRSVPDone(c, e, r, token)
+}
+
+// renderRSVPDone renders the confirmation of r; without a token (a second
+// RSVP with a known email) it shows no private link.
+func (s *Server) renderRSVPDone(c *fiber.Ctx, e *turnout.Event, r *turnout.RSVP, token string) error {
+	data := s.eventPageData(c, e)
+	data["Title"] = "Your RSVP: " + e.Title
+	data["Description"] = ""
+	data["Feeds"] = nil
+	data["RSVPItem"] = r
+	data["ManageURL"] = s.manageURL(token)
+	data["Emailed"] = s.cfg.MailOn() && r.Email != nil
+	err := s.render(c, "pages/rsvp_done", data)
 	privatePage(c)
 	return err
 }

@@ -32,7 +32,8 @@ func (s *Server) renderManage(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Event, t
 			form.Status = turnout.RSVPGoing
 		}
 	}
-	data := s.rsvpFormData(fiber.Map{"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "Token": token, "Flash": flash}, e, form)
+	data := s.rsvpFormData(fiber.Map{"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "Token": token, "Flash": flash,
+		"GoogleURL": googleCalendarURL(e, s.cfg.BaseURL), "WebcalURL": s.webcalURL("/groups/" + e.Group.Slug + "/events.ics")}, e, form)
 	err := s.render(c, "pages/rsvp_manage", data)
 	privatePage(c)
 	return err
@@ -84,12 +85,44 @@ func (s *Server) updateRSVP(c *fiber.Ctx, token string, u turnout.RSVPUpdate) er
 	return err
 }
 
-// rsvpManageCancel is POST /rsvp/{token}/cancel: delete the RSVP.
+// rsvpCancelPage is GET /rsvp/{token}/cancel: "Cancel your RSVP to X?",
+// the step that keeps one tap from deleting an RSVP, without JavaScript.
+func (s *Server) rsvpCancelPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	_, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return s.renderRSVPCancelConfirm(c, e)
+}
+
+func (s *Server) renderRSVPCancelConfirm(c *fiber.Ctx, e *turnout.Event) error {
+	token := c.Params("token")
+	data := fiber.Map{
+		"Title": "Cancel your RSVP", "Heading": "Cancel your RSVP to " + e.Title + "?",
+		"Explain": "This deletes your RSVP and your private link, and frees your places for people on the waitlist.",
+		"Action":  "/rsvp/" + token + "/cancel", "Yes": "Yes, cancel my RSVP", "Back": "/rsvp/" + token,
+	}
+	if e.Cancelled() {
+		data["Title"], data["Heading"], data["Yes"] = "Delete your RSVP", "Delete your RSVP to "+e.Title+"?", "Yes, delete my RSVP"
+		data["Explain"] = "The event is cancelled. This deletes your RSVP, your name and your private link now."
+	}
+	err := s.render(c, "pages/confirm", data)
+	privatePage(c)
+	return err
+}
+
+// rsvpManageCancel is POST /rsvp/{token}/cancel with confirm=yes: delete
+// the RSVP. Without confirm=yes (a form from before the confirm step) it
+// asks first and deletes nothing.
 func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	_, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
 	if err != nil {
 		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		return s.renderRSVPCancelConfirm(c, e)
 	}
 	if err := s.rateLimitRSVP(c); err != nil {
 		return err

@@ -13,6 +13,8 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	app.Post("/unsubscribe/:token", s.unsubscribe)
 	app.Get("/rsvp/:token", s.rsvpManagePage)
 	app.Post("/rsvp/:token", s.rsvpManageUpdate)
+	app.Get("/rsvp/:token/done", s.rsvpDonePage)
+	app.Get("/rsvp/:token/cancel", s.rsvpCancelPage)
 	app.Post("/rsvp/:token/cancel", s.rsvpManageCancel)
 
 	// Attendees, for the organisers of the event's group: behind the
@@ -23,6 +25,8 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	org.get("/events/:slug/attendees", s.attendeesPage)
 	org.post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
 	org.post("/events/:slug/messages", s.sendMessage)
+	org.get("/events/:slug/attendees/:id/uncheckin", s.attendeeUndoCheckInPage)
+	org.post("/events/:slug/attendees/:id/uncheckin", s.attendeeUndoCheckIn)
 
 	// JSON API: public RSVPs, the manage token's own RSVP, and the
 	// organisers' list (bearer token).

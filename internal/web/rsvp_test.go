@@ -22,9 +22,14 @@ import (
 
 func postForm(t testing.TB, app *fiber.App, path string, v url.Values) (*http.Response, string) {
 	t.Helper()
+	return do(t, app, formRequest(path, v))
+}
+
+// formRequest is a POST of the form v to path.
+func formRequest(path string, v url.Values) *http.Request {
 	req := httptest.NewRequest("POST", path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return do(t, app, req)
+	return req
 }
 
 func sendJSON(t testing.TB, app *fiber.App, method, path, body string, header ...string) (*http.Response, map[string]any) {
@@ -42,6 +47,22 @@ func sendJSON(t testing.TB, app *fiber.App, method, path, body string, header ..
 		}
 	}
 	return resp, out
+}
+
+// postRSVP sends the event page's RSVP form. A stored RSVP answers 303 to
+// its confirmation page, which postRSVP then loads (as a browser would) and
+// returns; any other answer is returned as it is.
+func postRSVP(t testing.TB, app *fiber.App, slug string, v url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, body := postForm(t, app, "/events/"+slug+"/rsvp", v)
+	if resp.StatusCode != fiber.StatusSeeOther {
+		return resp, body
+	}
+	loc := resp.Header.Get("Location")
+	if !strings.HasPrefix(loc, "/rsvp/") || !strings.HasSuffix(loc, "/done") || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("RSVP form redirects to %q (Cache-Control %q), want /rsvp/TOKEN/done, no-store", loc, resp.Header.Get("Cache-Control"))
+	}
+	return do(t, app, httptest.NewRequest("GET", loc, nil))
 }
 
 var manageLink = regexp.MustCompile(`href="http://turnout\.test/rsvp/([A-Za-z0-9_-]{43})"`)
@@ -76,7 +97,7 @@ func TestRSVPFormJourney(t *testing.T) {
 			}
 		}
 		// Ana goes with a guest: the event is full. Ben is waitlisted.
-		resp, body := postForm(t, app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Ana"}, "status": {"going"}, "guests": {"1"}})
+		resp, body := postRSVP(t, app, e.Slug, url.Values{"name": {"Ana"}, "status": {"going"}, "guests": {"1"}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "You're going") || !strings.Contains(body, `href="/events/`+e.Slug+`.ics"`) {
 			t.Fatalf("ana: %d %.500s", resp.StatusCode, body)
 		}
@@ -87,7 +108,7 @@ func TestRSVPFormJourney(t *testing.T) {
 		if _, page = do(t, app, httptest.NewRequest("GET", "/events/"+e.Slug, nil)); !strings.Contains(page, "The event is full") {
 			t.Error("a full event's page does not say it is full")
 		}
-		_, body = postForm(t, app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Ben"}, "email": {"ben@example.org"}, "status": {"going"}, "guests": {"0"}})
+		_, body = postRSVP(t, app, e.Slug, url.Values{"name": {"Ben"}, "email": {"ben@example.org"}, "status": {"going"}, "guests": {"0"}})
 		if !strings.Contains(body, "number 1 on the waitlist") {
 			t.Fatalf("ben: %.600s", body)
 		}
@@ -110,9 +131,21 @@ func TestRSVPFormJourney(t *testing.T) {
 		if resp.StatusCode != 422 || !strings.Contains(body, `value="Benji"`) || !strings.Contains(body, "Bring between 0 and 5 guests") {
 			t.Fatalf("bad update: %d %.500s", resp.StatusCode, body)
 		}
-		// Ana cancels: her token stops working, the place is free.
-		resp, body = postForm(t, app, "/rsvp/"+anaTok+"/cancel", nil)
-		if resp.StatusCode != 200 || !strings.Contains(body, "cancelled") {
+		// Ana cancels: first a confirm page (from the link, or from a form
+		// posted without confirm=yes), which deletes nothing; then Yes.
+		for _, req := range []*http.Request{httptest.NewRequest("GET", "/rsvp/"+anaTok+"/cancel", nil), formRequest("/rsvp/"+anaTok+"/cancel", nil)} {
+			resp, body = do(t, app, req)
+			if resp.StatusCode != 200 || !strings.Contains(body, "Cancel your RSVP to Station die-in?") || !strings.Contains(body, `name="confirm" value="yes"`) ||
+				!strings.Contains(body, `href="/rsvp/`+anaTok+`"`) || resp.Header.Get("Cache-Control") != "no-store" {
+				t.Fatalf("%s cancel: %d %.300s", req.Method, resp.StatusCode, body)
+			}
+			if n := countGoing(t, st, e.Slug); n != 2 {
+				t.Fatalf("the confirm page changed the RSVPs: going %d, want 2", n)
+			}
+		}
+		// Ana's token stops working, the place is free.
+		resp, body = postForm(t, app, "/rsvp/"+anaTok+"/cancel", url.Values{"confirm": {"yes"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "Your RSVP is cancelled") {
 			t.Fatalf("cancel: %d", resp.StatusCode)
 		}
 		if resp, _ = do(t, app, httptest.NewRequest("GET", "/rsvp/"+anaTok, nil)); resp.StatusCode != 404 {
@@ -139,7 +172,6 @@ func TestRSVPFormRejects(t *testing.T) {
 			yes := true
 			in.RequireEmail = &yes
 		})
-		path := "/events/" + e.Slug + "/rsvp"
 		tests := []struct {
 			name   string
 			form   url.Values
@@ -154,7 +186,7 @@ func TestRSVPFormRejects(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				resp, body := postForm(t, app, path, tc.form)
+				resp, body := postRSVP(t, app, e.Slug, tc.form)
 				if resp.StatusCode != tc.status {
 					t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
 				}
@@ -169,17 +201,17 @@ func TestRSVPFormRejects(t *testing.T) {
 			t.Fatalf("%d RSVPs stored after bad input", n)
 		}
 		// Six attempts a minute reach the store: three bad ones above, Jo, the duplicate and one more.
-		resp, body := postForm(t, app, path, url.Values{"name": {"Jo"}, "email": {"jo@example.org"}})
+		resp, body := postRSVP(t, app, e.Slug, url.Values{"name": {"Jo"}, "email": {"jo@example.org"}})
 		if resp.StatusCode != 200 {
 			t.Fatalf("first: %d %.300s", resp.StatusCode, body)
 		}
-		resp, body = postForm(t, app, path, url.Values{"name": {"Jo again"}, "email": {"JO@example.org "}})
+		resp, body = postRSVP(t, app, e.Slug, url.Values{"name": {"Jo again"}, "email": {"JO@example.org "}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "cannot show a private link") || manageLink.MatchString(body) {
 			t.Fatalf("duplicate: %d %.300s", resp.StatusCode, body)
 		}
 		var last *http.Response
 		for i := 0; i < 3; i++ {
-			last, _ = postForm(t, app, path, url.Values{"name": {"Flood"}, "email": {"f" + string(rune('a'+i)) + "@example.org"}})
+			last, _ = postRSVP(t, app, e.Slug, url.Values{"name": {"Flood"}, "email": {"f" + string(rune('a'+i)) + "@example.org"}})
 		}
 		if last.StatusCode != 429 || last.Header.Get("Retry-After") == "" {
 			t.Fatalf("over the limit: %d", last.StatusCode)
@@ -371,8 +403,8 @@ func TestManageAfterClose(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, page := do(t, app, httptest.NewRequest("GET", "/rsvp/"+token, nil))
-		if !strings.Contains(page, "You can still change your name") || strings.Contains(page, `type="radio"`) {
-			t.Fatalf("manage page after close: %.2000s", page)
+		if !strings.Contains(page, "will not take place") || strings.Contains(page, `type="radio"`) || !strings.Contains(page, `href="/rsvp/`+token+`/cancel">Delete my RSVP`) {
+			t.Fatalf("manage page after the event was cancelled: %.2000s", page)
 		}
 		resp, _ := postForm(t, app, "/rsvp/"+token, url.Values{"name": {"Nia K"}, "status": {"going"}, "guests": {"0"}})
 		if resp.StatusCode != 303 {
@@ -385,7 +417,7 @@ func TestManageAfterClose(t *testing.T) {
 		if n := countGoing(t, st, e.Slug); n != 1 {
 			t.Fatalf("going %d, want 1", n)
 		}
-		if resp, _ := postForm(t, app, "/rsvp/"+token+"/cancel", nil); resp.StatusCode != 200 || countGoing(t, st, e.Slug) != 0 {
+		if resp, _ := postForm(t, app, "/rsvp/"+token+"/cancel", url.Values{"confirm": {"yes"}}); resp.StatusCode != 200 || countGoing(t, st, e.Slug) != 0 {
 			t.Fatalf("cancel after close: %d", resp.StatusCode)
 		}
 	})
