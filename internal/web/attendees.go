@@ -63,7 +63,8 @@ func (s *Server) renderAttendees(c *fiber.Ctx, e *turnout.Event) error {
 	}
 	path := "/events/" + e.Slug + "/attendees"
 	data := fiber.Map{"Title": "Attendees: " + e.Title, "Event": e, "RSVPs": p.RSVPs, "Counts": p.Counts, "Query": p.Query,
-		"Matched": p.Matched, "After": p.After, "MailFailures": failures, "Messages": sent}
+		"Matched": p.Matched, "After": p.After, "MailFailures": failures, "Messages": sent,
+		"Return": p.url("", p.After)}
 	if p.After > 0 {
 		data["FirstURL"] = p.url(path, 0)
 	}

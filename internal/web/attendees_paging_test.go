@@ -38,7 +38,7 @@ func seedRSVPs(t *testing.T, st *store.Store, e *turnout.Event, n int) []string 
 }
 
 var (
-	rowName  = regexp.MustCompile(`<tr id="rsvp-\d+">\s*<td>([^<]*)</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>`)
+	rowName  = regexp.MustCompile(`<tr id="rsvp-\d+">\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>[^<]*</td>\s*<td>([^<]*)</td>`)
 	nextLink = regexp.MustCompile(`<a href="([^"]+)">Next page</a>`)
 )
 

@@ -64,9 +64,7 @@ func (m *mailRig) flush(t *testing.T) {
 // rsvpForm posts the event page's RSVP form.
 func (m *mailRig) rsvp(t *testing.T, slug string, form url.Values) (int, string) {
 	t.Helper()
-	req := httptest.NewRequest("POST", "/events/"+slug+"/rsvp", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, body := do(t, m.app, req)
+	resp, body := postRSVP(t, m.app, slug, form)
 	return resp.StatusCode, body
 }
 
