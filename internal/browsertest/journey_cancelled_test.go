@@ -24,7 +24,7 @@ func TestCancelledEventJourney(t *testing.T) {
 			g := in.seedGroup(t, "riverside")
 			ev := in.seedEvent(t, g, "March to the embassy", func(e *turnout.EventInput) { e.Capacity = turnout.Of(1) })
 			eventPath := "/events/" + ev.Slug
-			tb := newTab(t, in.origin, tc.opts...)
+			tb := newTab(t, in.origin, append(tc.opts, a11y)...)
 			tb.open(eventPath, 200)
 			going := tb.rsvp("Robin", "going")
 			tb.open(eventPath, 200)

@@ -18,7 +18,7 @@ func TestRemoveMemberJourney(t *testing.T) {
 		GroupSlug: "riverside", Password: organiserPassword}); err != nil {
 		t.Fatal(err)
 	}
-	tb := newTab(t, in.origin, phone)
+	tb := newTab(t, in.origin, phone, a11y)
 	tb.login("riverside@example.org", organiserPassword)
 	members := "/groups/riverside/members"
 	tb.open(members, 200)

@@ -16,7 +16,7 @@ func TestWaitlistJourney(t *testing.T) {
 		e.Capacity = turnout.Of(1)
 	})
 	eventPath := "/events/" + ev.Slug
-	first := newTab(t, in.origin, phone)
+	first := newTab(t, in.origin, phone, a11y)
 	second := newTab(t, in.origin, phone, a11y)
 
 	first.open(eventPath, 200)

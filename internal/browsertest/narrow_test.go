@@ -40,7 +40,7 @@ func TestLongWordsStayOnScreen(t *testing.T) {
 				e.Articles = &arts
 			})
 			eventPath := "/events/" + ev.Slug
-			tb := newTab(t, in.origin, tc.opts...)
+			tb := newTab(t, in.origin, append(tc.opts, a11y)...)
 			for _, p := range []string{"/", "/groups/riverside", eventPath} {
 				tb.open(p, 200)
 				tb.fitsScreen()
