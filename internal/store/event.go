@@ -141,9 +141,7 @@ func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Even
 
 func (s *Store) eventArticles(ctx context.Context, db *gorm.DB, eventID int64) ([]*turnout.Article, error) {
 	var arts []*turnout.Article
-	err := db.WithContext(ctx).Table("articles").Select("articles.*").
-		Joins("JOIN event_articles ea ON ea.article_id = articles.id").
-		Where("ea.event_id = ?", eventID).Order("ea.position").Find(&arts).Error
+	err := db.WithContext(ctx).Table("articles").Where("event_id = ?", eventID).Order("position").Find(&arts).Error
 	return arts, err
 }
 
@@ -230,47 +228,45 @@ func uniqueSlug(ctx context.Context, tx *gorm.DB, table, base, fallback string) 
 	return slug, nil
 }
 
-// linkArticles replaces the event's article links with arts, in order,
-// creating or updating the shared article rows by URL.
+// linkArticles replaces the event's articles with arts, in order. The rows
+// belong to the event alone: a URL kept from before keeps its row (and so its
+// public id) with the new words, a URL dropped loses its row, and a later
+// duplicate of a URL in arts is skipped.
 func (s *Store) linkArticles(ctx context.Context, tx *gorm.DB, eventID int64, arts []turnout.ArticleInput) error {
-	if err := tx.WithContext(ctx).Exec("DELETE FROM event_articles WHERE event_id = ?", eventID).Error; err != nil {
+	var old []*turnout.Article
+	if err := tx.WithContext(ctx).Table("articles").Where("event_id = ?", eventID).Find(&old).Error; err != nil {
 		return err
 	}
+	byURL := make(map[string]*turnout.Article, len(old))
+	for _, a := range old {
+		byURL[a.URL] = a
+	}
+	t := s.Now()
 	seen := map[string]bool{}
 	for i, in := range arts {
 		if seen[in.URL] {
 			continue
 		}
 		seen[in.URL] = true
-		id, err := s.upsertArticle(ctx, tx, in)
-		if err != nil {
+		if a := byURL[in.URL]; a != nil {
+			delete(byURL, in.URL)
+			if err := tx.WithContext(ctx).Exec(`UPDATE articles SET position = ?, title = ?, summary = ?, source = ?, updated_at = ?
+				WHERE id = ?`, i, in.Title, in.Summary, in.Source, t, a.ID).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		if err := tx.WithContext(ctx).Exec(`INSERT INTO articles (public_id, event_id, position, url, title, summary, source, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, turnout.NewArticleID(), eventID, i, in.URL, in.Title, in.Summary, in.Source, t, t).Error; err != nil {
 			return err
 		}
-		if err := tx.WithContext(ctx).Exec("INSERT INTO event_articles (event_id, article_id, position) VALUES (?, ?, ?)", eventID, id, i).Error; err != nil {
+	}
+	for _, a := range byURL {
+		if err := tx.WithContext(ctx).Exec("DELETE FROM articles WHERE id = ?", a.ID).Error; err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (s *Store) upsertArticle(ctx context.Context, tx *gorm.DB, in turnout.ArticleInput) (int64, error) {
-	t := s.Now()
-	var a turnout.Article
-	err := tx.WithContext(ctx).Where("url = ?", in.URL).Take(&a).Error
-	switch {
-	case err == gorm.ErrRecordNotFound:
-		a = turnout.Article{URL: in.URL, Title: in.Title, Summary: in.Summary, Source: in.Source, CreatedAt: t, UpdatedAt: t}
-		if err := tx.WithContext(ctx).Create(&a).Error; err != nil {
-			return 0, err
-		}
-		return a.ID, nil
-	case err != nil:
-		return 0, err
-	}
-	if a.Title != in.Title || a.Summary != in.Summary || a.Source != in.Source {
-		err = tx.WithContext(ctx).Model(&a).Updates(map[string]any{"title": in.Title, "summary": in.Summary, "source": in.Source, "updated_at": t}).Error
-	}
-	return a.ID, err
 }
 
 // bumpFeedVersions advances the feed versions of every scope the event

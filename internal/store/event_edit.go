@@ -167,15 +167,27 @@ func (s *Store) FindGroupEvents(ctx context.Context, groupID int64) ([]*turnout.
 	return out, err
 }
 
-// FindArticle returns an article and the listed events that link it, by start.
-func (s *Store) FindArticle(ctx context.Context, id int64) (*turnout.Article, []*turnout.Event, error) {
-	var a turnout.Article
-	if err := s.db.WithContext(ctx).Take(&a, id).Error; err != nil {
+// FindArticle returns the article with public id publicID, as the listed
+// event that holds it shows it, and the listed events of that event's group
+// that link the same URL, by start. An article of a draft answers exactly like
+// a missing one; other groups' events never appear.
+func (s *Store) FindArticle(ctx context.Context, publicID string) (*turnout.Article, []*turnout.Event, error) {
+	if !turnout.ValidArticleID(publicID) {
+		return nil, nil, turnout.Errorf(turnout.ENOTFOUND, "Article not found.")
+	}
+	var row struct {
+		turnout.Article
+		GroupID int64
+	}
+	err := s.db.WithContext(ctx).Table("articles").Select("articles.*, events.group_id").
+		Joins("JOIN events ON events.id = articles.event_id").
+		Where("articles.public_id = ? AND events.status IN ?", publicID, listedStatuses).Take(&row).Error
+	if err != nil {
 		return nil, nil, notFound(err, "Article")
 	}
 	var events []*turnout.Event
-	err := s.db.WithContext(ctx).Joins("JOIN event_articles ea ON ea.event_id = events.id").
-		Where("ea.article_id = ? AND events.status IN ?", id, listedStatuses).
+	err = s.db.WithContext(ctx).Joins("JOIN articles a ON a.event_id = events.id").
+		Where("a.url = ? AND events.group_id = ? AND events.status IN ?", row.URL, row.GroupID, listedStatuses).
 		Order("events.starts_at, events.id").Limit(200).Find(&events).Error
 	if err != nil {
 		return nil, nil, err
@@ -183,5 +195,6 @@ func (s *Store) FindArticle(ctx context.Context, id int64) (*turnout.Article, []
 	if err := s.attachGroups(ctx, events); err != nil {
 		return nil, nil, err
 	}
+	a := row.Article
 	return &a, events, nil
 }
