@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"strconv"
 	"strings"
 	"time"
@@ -176,9 +177,12 @@ func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.Event
 
 // insertEvent stores a validated new event with a free slug and its articles.
 func (s *Store) insertEvent(ctx context.Context, tx *gorm.DB, e *turnout.Event, in turnout.EventInput, t time.Time) error {
-	slug, err := uniqueSlug(ctx, tx, "events", turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"), "event")
-	if err != nil {
-		return err
+	slug := draftSlug(e)
+	if e.Status != turnout.StatusDraft {
+		var err error
+		if slug, err = listedSlug(ctx, tx, e); err != nil {
+			return err
+		}
 	}
 	e.Slug = slug
 	if err := tx.Create(e).Error; err != nil {
@@ -204,6 +208,57 @@ func retryOnConflict(fn func() error) error {
 		}
 	}
 	return err
+}
+
+// Event slugs never tell anyone that a draft exists. A draft that was never
+// published carries a random suffix (title-date-x7k2qp), and takes its public
+// slug when first published: title-date, or title-date with a new random
+// suffix when an event already holds that. The bare title-date is therefore
+// only ever held by events that are or were public, so the slug another group
+// gets does not depend on drafts it cannot see, and a suffix, being random,
+// counts nothing. A unique-constraint clash of two random suffixes fails the
+// transaction, which retryOnConflict runs again with new ones.
+
+// eventSlugBase is title-date, the readable part of an event's slug.
+func eventSlugBase(e *turnout.Event) string {
+	base := strings.Trim(turnout.Slugify(e.Title, 60), "-")
+	if base == "" {
+		base = "event"
+	}
+	return base + "-" + e.StartsAt.In(e.Location()).Format("2006-01-02")
+}
+
+// draftSlug is the slug of a never-published event: its base and a random suffix.
+func draftSlug(e *turnout.Event) string {
+	return eventSlugBase(e) + "-" + slugSuffix()
+}
+
+// listedSlug is the slug an event takes when it becomes public: its base when
+// no event holds it, else its base with a random suffix.
+func listedSlug(ctx context.Context, tx *gorm.DB, e *turnout.Event) (string, error) {
+	base := eventSlugBase(e)
+	var n int64
+	if err := tx.WithContext(ctx).Table("events").Where("slug = ? AND id <> ?", base, e.ID).Count(&n).Error; err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return base, nil
+	}
+	return base + "-" + slugSuffix(), nil
+}
+
+// slugSuffix is six random letters and digits (30 bits), without the ones
+// people misread (l, o, 0, 1).
+func slugSuffix() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		panic("store: crypto/rand failed: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }
 
 // uniqueSlug returns base, or base-2, base-3 ... whichever no row of table

@@ -62,13 +62,13 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	if material {
 		next.Sequence++
 	}
-	if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
-		next.PublishedAt = &t
-	}
-	if next.PublishedAt == nil && (next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt)) {
-		if next.Slug, err = s.draftSlug(ctx, tx, &next); err != nil {
+	if next.PublishedAt == nil {
+		if next.Slug, err = s.unpublishedSlug(ctx, tx, &e, &next); err != nil {
 			return err
 		}
+	}
+	if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
+		next.PublishedAt = &t
 	}
 	next.UpdatedAt = t
 	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
@@ -99,14 +99,17 @@ func capacityFits(e *turnout.Event) error {
 	return nil
 }
 
-// draftSlug is the slug a never-published event gets for its title and date,
-// keeping its own slug when that still fits.
-func (s *Store) draftSlug(ctx context.Context, tx *gorm.DB, e *turnout.Event) (string, error) {
-	base := turnout.Slugify(e.Title, 60) + "-" + e.StartsAt.In(e.Location()).Format("2006-01-02")
-	if e.Slug == base {
-		return base, nil
+// unpublishedSlug is the slug of an event that was never published, after
+// the change from e to next (see draftSlug and listedSlug): publishing takes
+// the public slug; a draft whose title or date changed gets a new draft slug.
+func (s *Store) unpublishedSlug(ctx context.Context, tx *gorm.DB, e, next *turnout.Event) (string, error) {
+	switch {
+	case next.Status != turnout.StatusDraft:
+		return listedSlug(ctx, tx, next)
+	case next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt):
+		return draftSlug(next), nil
 	}
-	return uniqueSlug(ctx, tx, "events", base, "event")
+	return next.Slug, nil
 }
 
 // DeleteEvent deletes a draft with its article links. Published and

@@ -20,7 +20,7 @@ func TestMigrationGivesEachEventItsOwnArticles(t *testing.T) {
 		create := func(groupID int64, title string, arts ...turnout.ArticleInput) *turnout.Event {
 			t.Helper()
 			e, err := st.CreateEvent(ctx, groupID, turnout.EventInput{Title: str(title), StartsAt: str("2031-04-01T08:00"),
-				EndsAt: str("2031-04-01T10:00"), Articles: &arts})
+				EndsAt: str("2031-04-01T10:00"), Status: str(turnout.StatusPublished), Articles: &arts})
 			if err != nil {
 				t.Fatal(err)
 			}
