@@ -78,6 +78,11 @@ func TestAnotherGroupCannotRewriteAnArticle(t *testing.T) {
 		if resp, body := do(t, app, apiRequest("PATCH", "/api/v1/events/"+counter, bob, `{"status": "published", `+bobArticles+`}`)); resp.StatusCode != 200 {
 			t.Fatalf("bob publishes: %d %s", resp.StatusCode, body)
 		}
+		pub, err := st.FindGroupEvents(ctx, groupID(t, st, "harbour"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counter = pub[0].Slug // publishing gave the draft its public slug
 		check("bob published")
 		if _, err := st.DuplicateEvent(ctx, bobList[0].ID, 0); err != nil {
 			t.Fatal(err)
