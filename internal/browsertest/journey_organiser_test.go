@@ -79,6 +79,9 @@ func TestOrganiserJourney(t *testing.T) {
 	tb.see(".flash", "Changes saved")
 	tb.click(`form[action="/events/`+slug+`/publish"] button[type=submit]`, 200)
 	tb.see(".flash", "Published")
+	// A draft's slug carries a random suffix; publishing gives it title-date.
+	slug = "march-for-the-harbour-workers-" + start.Format("2006-01-02")
+	tb.wantPath("/events/" + slug + "/edit")
 
 	tb.open("/", 200)
 	tb.see("ul.events", "March for the harbour workers")
