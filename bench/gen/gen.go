@@ -89,7 +89,7 @@ func fillPostgres(ctx context.Context, dbURL string, p *plan) (map[string]int64,
 }
 
 // analyzed lists the tables written, for ANALYZE (other schemas are left alone).
-const analyzed = "groups, accounts, memberships, articles, events, event_articles, rsvps, feed_versions"
+const analyzed = "groups, accounts, memberships, events, articles, rsvps, feed_versions"
 
 // sqliteBatch is how many rows one INSERT carries; rows*columns stays far
 // below SQLite's limit of 32766 bound parameters.

@@ -39,7 +39,7 @@ type Scale struct {
 	FeedEvents     int    // events of FeedGroup
 	RSVPEvents     int    // events of RSVPGroup: upcoming, empty, with capacity
 	RSVPCapacity   int    // capacity of the odd-numbered RSVPGroup events, which fill up; the even ones hold LargeFactor times more
-	Articles       int    // articles shared by events
+	Articles       int    // distinct article pages the events link
 }
 
 // Scales known by name.

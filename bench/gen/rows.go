@@ -34,15 +34,9 @@ func (p *plan) tables() []table {
 			}},
 		{"memberships", []string{"account_id", "group_id", "role", "created_at"},
 			p.groupCount(), func(k int) []any { return []any{int64(k + 1), int64(k + 1), "owner", created} }},
-		{"articles", []string{"id", "url", "title", "summary", "source", "published_at", "created_at", "updated_at"},
-			p.Articles, func(k int) []any {
-				pub := created.Add(time.Duration(k) * time.Hour)
-				return []any{int64(k + 1), fmt.Sprintf("https://example.org/articles/%d", k+1),
-					fmt.Sprintf("Why we march: %s (part %d)", causes[k%len(causes)], k+1),
-					"A short write-up of the case, the demands and what happened last time.", "example.org", pub, pub, pub}
-			}},
 		{"events", eventCols, p.Events, p.eventRow},
-		{"event_articles", []string{"event_id", "article_id", "position"}, p.Events * 2, p.eventArticleRow},
+		{"articles", []string{"id", "public_id", "event_id", "position", "url", "title", "summary", "source", "published_at", "created_at", "updated_at"},
+			p.Events * 2, p.articleRow},
 		{"rsvps", []string{"id", "event_id", "name", "email", "status", "guests", "manage_token_hash", "created_at", "updated_at", "checked_in_at", "purged_at", "queue_order"},
 			p.RSVPs, p.rsvpRow},
 		{"feed_versions", []string{"scope", "version", "updated_at"}, 1 + p.groupCount() + p.Events, p.feedVersionRow},
@@ -81,15 +75,19 @@ func (p *plan) eventRow(i int) []any {
 		false, nil, status, cancelledAt, reason, seq, p.going[i], published, createdAt, createdAt}
 }
 
-// eventArticleRow links event k/2 to article(s): two in three events link one
-// article, the hot event links two; other slots give rows that are skipped.
-func (p *plan) eventArticleRow(k int) []any {
+// articleRow gives event k/2 its article(s), each event's own row: two in
+// three events link one of p.Articles pages, the hot event links two; other
+// slots give rows that are skipped.
+func (p *plan) articleRow(k int) []any {
 	i, pos := k/2, k%2
 	if i%3 == 2 || (pos == 1 && i != 0) {
 		return nil
 	}
 	art := (i+pos)%p.Articles + 1
-	return []any{int64(i + 1), int64(art), pos}
+	pub := p.now.Add(-3*365*24*time.Hour + time.Duration(art)*time.Hour)
+	return []any{int64(k + 1), fmt.Sprintf("%032x", k+1), int64(i + 1), pos, fmt.Sprintf("https://example.org/articles/%d", art),
+		fmt.Sprintf("Why we march: %s (part %d)", causes[art%len(causes)], art),
+		"A short write-up of the case, the demands and what happened last time.", "example.org", pub, pub, pub}
 }
 
 func (p *plan) rsvpRow(j int) []any {

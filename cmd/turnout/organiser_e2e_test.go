@@ -86,7 +86,12 @@ func TestOrganiserLoginEndToEnd(t *testing.T) {
 			if resp, _ = fetch("POST", "/events/"+created.Slug+"/edit", edit); resp.StatusCode != 303 {
 				t.Fatalf("save: %d", resp.StatusCode)
 			}
-			if _, public := fetch("GET", "/events/"+created.Slug, nil); !strings.Contains(public, "Picket at the depot gates") {
+			// Publishing gives the draft its public slug.
+			published := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/events/"), "/edit")
+			if published != "picket-at-the-depot-gates-2031-02-03" {
+				t.Fatalf("published as %q", published)
+			}
+			if _, public := fetch("GET", "/events/"+published, nil); !strings.Contains(public, "Picket at the depot gates") {
 				t.Fatal("the published edit is not public")
 			}
 			if resp, _ = fetch("POST", "/logout", url.Values{"_csrf": edit["_csrf"]}); resp.StatusCode != 303 {

@@ -86,6 +86,9 @@ func TestOrganiserJourney(t *testing.T) {
 	if got := tb.value("#summary"); got != "From the dock gates to the town hall: secure contracts at the port, now." {
 		tb.fatalf("publishing kept summary %q, not the text typed", got)
 	}
+	// A draft's slug carries a random suffix; publishing gives it title-date.
+	slug = "march-for-the-harbour-workers-" + start.Format("2006-01-02")
+	tb.wantPath("/events/" + slug + "/edit")
 
 	tb.open("/", 200)
 	tb.see("ul.events", "March for the harbour workers")

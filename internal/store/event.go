@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"strconv"
 	"strings"
 	"time"
@@ -137,9 +138,7 @@ func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Even
 
 func (s *Store) eventArticles(ctx context.Context, db *gorm.DB, eventID int64) ([]*turnout.Article, error) {
 	var arts []*turnout.Article
-	err := db.WithContext(ctx).Table("articles").Select("articles.*").
-		Joins("JOIN event_articles ea ON ea.article_id = articles.id").
-		Where("ea.event_id = ?", eventID).Order("ea.position").Find(&arts).Error
+	err := db.WithContext(ctx).Table("articles").Where("event_id = ?", eventID).Order("position").Find(&arts).Error
 	return arts, err
 }
 
@@ -175,9 +174,12 @@ func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.Event
 
 // insertEvent stores a validated new event with a free slug and its articles.
 func (s *Store) insertEvent(ctx context.Context, tx *gorm.DB, e *turnout.Event, in turnout.EventInput, t time.Time) error {
-	slug, err := uniqueSlug(ctx, tx, "events", turnout.Slugify(e.Title, 60)+"-"+e.StartsAt.In(e.Location()).Format("2006-01-02"), "event")
-	if err != nil {
-		return err
+	slug := draftSlug(e)
+	if e.Status != turnout.StatusDraft {
+		var err error
+		if slug, err = listedSlug(ctx, tx, e); err != nil {
+			return err
+		}
 	}
 	e.Slug = slug
 	if err := tx.Create(e).Error; err != nil {
@@ -208,6 +210,57 @@ func retryOnConflict(fn func() error) error {
 	return err
 }
 
+// Event slugs never tell anyone that a draft exists. A draft that was never
+// published carries a random suffix (title-date-x7k2qp), and takes its public
+// slug when first published: title-date, or title-date with a new random
+// suffix when an event already holds that. The bare title-date is therefore
+// only ever held by events that are or were public, so the slug another group
+// gets does not depend on drafts it cannot see, and a suffix, being random,
+// counts nothing. A unique-constraint clash of two random suffixes fails the
+// transaction, which retryOnConflict runs again with new ones.
+
+// eventSlugBase is title-date, the readable part of an event's slug.
+func eventSlugBase(e *turnout.Event) string {
+	base := strings.Trim(turnout.Slugify(e.Title, 60), "-")
+	if base == "" {
+		base = "event"
+	}
+	return base + "-" + e.StartsAt.In(e.Location()).Format("2006-01-02")
+}
+
+// draftSlug is the slug of a never-published event: its base and a random suffix.
+func draftSlug(e *turnout.Event) string {
+	return eventSlugBase(e) + "-" + slugSuffix()
+}
+
+// listedSlug is the slug an event takes when it becomes public: its base when
+// no event holds it, else its base with a random suffix.
+func listedSlug(ctx context.Context, tx *gorm.DB, e *turnout.Event) (string, error) {
+	base := eventSlugBase(e)
+	var n int64
+	if err := tx.WithContext(ctx).Table("events").Where("slug = ? AND id <> ?", base, e.ID).Count(&n).Error; err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return base, nil
+	}
+	return base + "-" + slugSuffix(), nil
+}
+
+// slugSuffix is six random letters and digits (30 bits), without the ones
+// people misread (l, o, 0, 1).
+func slugSuffix() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		panic("store: crypto/rand failed: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
 // uniqueSlug returns base, or base-2, base-3 ... whichever no row of table
 // has yet; fallback stands in for an empty base.
 func uniqueSlug(ctx context.Context, tx *gorm.DB, table, base, fallback string) (string, error) {
@@ -230,47 +283,45 @@ func uniqueSlug(ctx context.Context, tx *gorm.DB, table, base, fallback string) 
 	return slug, nil
 }
 
-// linkArticles replaces the event's article links with arts, in order,
-// creating or updating the shared article rows by URL.
+// linkArticles replaces the event's articles with arts, in order. The rows
+// belong to the event alone: a URL kept from before keeps its row (and so its
+// public id) with the new words, a URL dropped loses its row, and a later
+// duplicate of a URL in arts is skipped.
 func (s *Store) linkArticles(ctx context.Context, tx *gorm.DB, eventID int64, arts []turnout.ArticleInput) error {
-	if err := tx.WithContext(ctx).Exec("DELETE FROM event_articles WHERE event_id = ?", eventID).Error; err != nil {
+	var old []*turnout.Article
+	if err := tx.WithContext(ctx).Table("articles").Where("event_id = ?", eventID).Find(&old).Error; err != nil {
 		return err
 	}
+	byURL := make(map[string]*turnout.Article, len(old))
+	for _, a := range old {
+		byURL[a.URL] = a
+	}
+	t := s.Now()
 	seen := map[string]bool{}
 	for i, in := range arts {
 		if seen[in.URL] {
 			continue
 		}
 		seen[in.URL] = true
-		id, err := s.upsertArticle(ctx, tx, in)
-		if err != nil {
+		if a := byURL[in.URL]; a != nil {
+			delete(byURL, in.URL)
+			if err := tx.WithContext(ctx).Exec(`UPDATE articles SET position = ?, title = ?, summary = ?, source = ?, updated_at = ?
+				WHERE id = ?`, i, in.Title, in.Summary, in.Source, t, a.ID).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		if err := tx.WithContext(ctx).Exec(`INSERT INTO articles (public_id, event_id, position, url, title, summary, source, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, turnout.NewArticleID(), eventID, i, in.URL, in.Title, in.Summary, in.Source, t, t).Error; err != nil {
 			return err
 		}
-		if err := tx.WithContext(ctx).Exec("INSERT INTO event_articles (event_id, article_id, position) VALUES (?, ?, ?)", eventID, id, i).Error; err != nil {
+	}
+	for _, a := range byURL {
+		if err := tx.WithContext(ctx).Exec("DELETE FROM articles WHERE id = ?", a.ID).Error; err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (s *Store) upsertArticle(ctx context.Context, tx *gorm.DB, in turnout.ArticleInput) (int64, error) {
-	t := s.Now()
-	var a turnout.Article
-	err := tx.WithContext(ctx).Where("url = ?", in.URL).Take(&a).Error
-	switch {
-	case err == gorm.ErrRecordNotFound:
-		a = turnout.Article{URL: in.URL, Title: in.Title, Summary: in.Summary, Source: in.Source, CreatedAt: t, UpdatedAt: t}
-		if err := tx.WithContext(ctx).Create(&a).Error; err != nil {
-			return 0, err
-		}
-		return a.ID, nil
-	case err != nil:
-		return 0, err
-	}
-	if a.Title != in.Title || a.Summary != in.Summary || a.Source != in.Source {
-		err = tx.WithContext(ctx).Model(&a).Updates(map[string]any{"title": in.Title, "summary": in.Summary, "source": in.Source, "updated_at": t}).Error
-	}
-	return a.ID, err
 }
 
 // bumpFeedVersions advances the feed versions of every scope the event

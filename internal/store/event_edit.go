@@ -62,13 +62,13 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	if material {
 		next.Sequence++
 	}
-	if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
-		next.PublishedAt = &t
-	}
-	if next.PublishedAt == nil && (next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt)) {
-		if next.Slug, err = s.draftSlug(ctx, tx, &next); err != nil {
+	if next.PublishedAt == nil {
+		if next.Slug, err = s.unpublishedSlug(ctx, tx, &e, &next); err != nil {
 			return err
 		}
+	}
+	if next.Status == turnout.StatusPublished && next.PublishedAt == nil {
+		next.PublishedAt = &t
 	}
 	next.UpdatedAt = t
 	if err := tx.Model(&next).Select(eventColumns).Updates(&next).Error; err != nil {
@@ -107,14 +107,17 @@ func capacityFits(e *turnout.Event) error {
 	return nil
 }
 
-// draftSlug is the slug a never-published event gets for its title and date,
-// keeping its own slug when that still fits.
-func (s *Store) draftSlug(ctx context.Context, tx *gorm.DB, e *turnout.Event) (string, error) {
-	base := turnout.Slugify(e.Title, 60) + "-" + e.StartsAt.In(e.Location()).Format("2006-01-02")
-	if e.Slug == base {
-		return base, nil
+// unpublishedSlug is the slug of an event that was never published, after
+// the change from e to next (see draftSlug and listedSlug): publishing takes
+// the public slug; a draft whose title or date changed gets a new draft slug.
+func (s *Store) unpublishedSlug(ctx context.Context, tx *gorm.DB, e, next *turnout.Event) (string, error) {
+	switch {
+	case next.Status != turnout.StatusDraft:
+		return listedSlug(ctx, tx, next)
+	case next.Title != e.Title || !next.StartsAt.Equal(e.StartsAt):
+		return draftSlug(next), nil
 	}
-	return uniqueSlug(ctx, tx, "events", base, "event")
+	return next.Slug, nil
 }
 
 // DeleteEvent deletes a draft with its article links. Published and
@@ -175,15 +178,27 @@ func (s *Store) FindGroupEvents(ctx context.Context, groupID int64) ([]*turnout.
 	return out, err
 }
 
-// FindArticle returns an article and the listed events that link it, by start.
-func (s *Store) FindArticle(ctx context.Context, id int64) (*turnout.Article, []*turnout.Event, error) {
-	var a turnout.Article
-	if err := s.db.WithContext(ctx).Take(&a, id).Error; err != nil {
+// FindArticle returns the article with public id publicID, as the listed
+// event that holds it shows it, and the listed events of that event's group
+// that link the same URL, by start. An article of a draft answers exactly like
+// a missing one; other groups' events never appear.
+func (s *Store) FindArticle(ctx context.Context, publicID string) (*turnout.Article, []*turnout.Event, error) {
+	if !turnout.ValidArticleID(publicID) {
+		return nil, nil, turnout.Errorf(turnout.ENOTFOUND, "Article not found.")
+	}
+	var row struct {
+		turnout.Article
+		GroupID int64
+	}
+	err := s.db.WithContext(ctx).Table("articles").Select("articles.*, events.group_id").
+		Joins("JOIN events ON events.id = articles.event_id").
+		Where("articles.public_id = ? AND events.status IN ?", publicID, listedStatuses).Take(&row).Error
+	if err != nil {
 		return nil, nil, notFound(err, "Article")
 	}
 	var events []*turnout.Event
-	err := s.db.WithContext(ctx).Joins("JOIN event_articles ea ON ea.event_id = events.id").
-		Where("ea.article_id = ? AND events.status IN ?", id, listedStatuses).
+	err = s.db.WithContext(ctx).Joins("JOIN articles a ON a.event_id = events.id").
+		Where("a.url = ? AND events.group_id = ? AND events.status IN ?", row.URL, row.GroupID, listedStatuses).
 		Order("events.starts_at, events.id").Limit(200).Find(&events).Error
 	if err != nil {
 		return nil, nil, err
@@ -191,5 +206,6 @@ func (s *Store) FindArticle(ctx context.Context, id int64) (*turnout.Article, []
 	if err := s.attachGroups(ctx, events); err != nil {
 		return nil, nil, err
 	}
+	a := row.Article
 	return &a, events, nil
 }

@@ -71,9 +71,8 @@ func (s *Store) attachArticles(ctx context.Context, events []*turnout.Event) err
 		turnout.Article
 		EventID int64
 	}
-	err := s.db.WithContext(ctx).Table("articles").Select("articles.*, ea.event_id").
-		Joins("JOIN event_articles ea ON ea.article_id = articles.id").
-		Where("ea.event_id IN ?", ids).Order("ea.event_id, ea.position").Scan(&rows).Error
+	err := s.db.WithContext(ctx).Table("articles").Select("*").
+		Where("event_id IN ?", ids).Order("event_id, position").Scan(&rows).Error
 	if err != nil {
 		return err
 	}

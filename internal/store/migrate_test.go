@@ -61,7 +61,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			tables = append(tables, name)
 		}
 		sort.Strings(tables)
-		for _, want := range []string{"accounts", "api_tokens", "articles", "event_articles", "events", "feed_versions", "groups", "invitations", "memberships", "rate_limits", "rsvps", "sessions"} {
+		for _, want := range []string{"accounts", "api_tokens", "articles", "events", "feed_versions", "groups", "invitations", "memberships", "rate_limits", "rsvps", "sessions"} {
 			if _, ok := s.Tables[want]; !ok {
 				t.Errorf("table %s missing; have %v", want, tables)
 			}

@@ -1,15 +1,20 @@
 package turnout
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 	"time"
 )
 
 // Article is a piece that makes the case for an event: a group's write-up, a
-// report, an open letter. One URL is one article, shared by every event that
-// links it.
+// report, an open letter. Each event holds its own copy of the words it
+// shows for a URL, so no other event's edit can change them.
 type Article struct {
-	ID          int64      `json:"-"`
+	ID int64 `json:"-"`
+	// PublicID names the article in /articles/{id}: 128 random bits in hex,
+	// so the public pages cannot be walked.
+	PublicID    string     `json:"-"`
 	URL         string     `json:"url" gorm:"column:url"`
 	Title       string     `json:"title"`
 	Summary     string     `json:"summary"`
@@ -17,6 +22,31 @@ type Article struct {
 	PublishedAt *time.Time `json:"published_at"`
 	CreatedAt   time.Time  `json:"-"`
 	UpdatedAt   time.Time  `json:"-"`
+}
+
+// MaxArticles is how many articles one event may link.
+const MaxArticles = 30
+
+// ValidArticleID reports whether id has the shape of an Article.PublicID.
+func ValidArticleID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, r := range id {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// NewArticleID returns a fresh Article.PublicID.
+func NewArticleID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("turnout: crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b)
 }
 
 // ArticleInput links an article to an event.

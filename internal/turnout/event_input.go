@@ -3,6 +3,7 @@ package turnout
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -125,7 +126,9 @@ func (in EventInput) Apply(e *Event, create bool, defaultTZ string) (material bo
 	} else if create {
 		e.Status = StatusDraft
 	}
-	if in.Articles != nil {
+	if in.Articles != nil && len(*in.Articles) > MaxArticles {
+		fe.Add("articles", fmt.Sprintf("Link at most %d articles to one event.", MaxArticles))
+	} else if in.Articles != nil {
 		for i, a := range *in.Articles {
 			a.validate(fe, "articles."+strconv.Itoa(i))
 		}

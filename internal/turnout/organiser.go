@@ -185,8 +185,10 @@ type OrganiserEventService interface {
 	DuplicateEvent(ctx context.Context, id int64, offset time.Duration) (*Event, error)
 	// FindGroupEvents lists all of a group's events, drafts included, newest start first.
 	FindGroupEvents(ctx context.Context, groupID int64) ([]*Event, error)
-	// FindArticle returns an article and the listed events that link it.
-	FindArticle(ctx context.Context, id int64) (*Article, []*Event, error)
+	// FindArticle returns the article with the public id as the listed event
+	// holding it shows it, and its group's listed events that link the same
+	// URL. Articles of drafts are not found.
+	FindArticle(ctx context.Context, publicID string) (*Article, []*Event, error)
 }
 
 // ValidateTokenName trims an API token's name (empty becomes "API token")

@@ -94,17 +94,21 @@ func (s *Server) apiCancelEvent(c *fiber.Ctx) error {
 }
 
 // apiShowDraft serves GET /api/v1/events/{slug} for a draft to an
-// organiser of its group who sends a bearer token; everyone else gets 404.
+// organiser of its group who sends a bearer token. Everyone else (no token,
+// a bad or revoked token, another group's token) gets the 404 of a slug no
+// event has, so the answer never tells that a draft exists.
 func (s *Server) apiShowDraft(c *fiber.Ctx, e *turnout.Event) error {
 	if c.Get(fiber.HeaderAuthorization) == "" {
-		return turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
+		return errEventNotFound
 	}
 	acct, err := s.bearerAccount(c)
-	if err != nil {
+	if turnout.ErrorCode(err) == turnout.EUNAUTHORIZED {
+		return errEventNotFound
+	} else if err != nil {
 		return err
 	}
 	if _, err := s.requireRole(c, acct, e.GroupID); err != nil {
-		return turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
+		return errEventNotFound
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.JSON(s.toAPIEvent(e))

@@ -1,22 +1,17 @@
 package web
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/turnout-org/turnout/internal/preview"
-	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// articlePage is GET /articles/{id}: an article and the public events that link it.
+// articlePage is GET /articles/{id}: an article as a listed event shows it,
+// and that group's listed events that link the same page. The id is the
+// article's opaque public id; a draft's article answers like a missing one.
 func (s *Server) articlePage(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return turnout.Errorf(turnout.ENOTFOUND, "Article not found.")
-	}
 	ctx := c.UserContext()
-	a, events, err := s.store.FindArticle(ctx, id)
+	a, events, err := s.store.FindArticle(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}

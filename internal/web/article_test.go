@@ -55,7 +55,11 @@ func TestFillFromURL(t *testing.T) {
 	})
 }
 
-func TestSharedArticles(t *testing.T) {
+// TestArticlePageListsTheGroupsEventsLinkingTheURL: /articles/{public id}
+// shows the article as its event words it and the listed events of that
+// group that link the same URL; another group's event linking the URL is not
+// listed, and removing the link through the form takes the event off.
+func TestArticlePageListsTheGroupsEventsLinkingTheURL(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		app := newTestApp(t, testConfig(t), st)
@@ -65,23 +69,26 @@ func TestSharedArticles(t *testing.T) {
 			"articles": [{"url": "https://example.org/jury", "title": "The Grand Jury decision"}, {"url": "https://example.org/letter", "title": "Open letter"}]}`
 		body2 := `{"title": "March", "starts_at": "2031-06-08T12:00", "ends_at": "2031-06-08T15:00", "status": "published",
 			"articles": [{"url": "https://example.org/jury", "title": "The Grand Jury decision"}]}`
-		for _, c := range []struct{ group, token, body string }{{"riverside", tok, body1}, {"harbour", otherTok, body2}} {
+		body3 := `{"title": "Harbour rally", "starts_at": "2031-06-09T12:00", "ends_at": "2031-06-09T15:00", "status": "published",
+			"articles": [{"url": "https://example.org/jury", "title": "The Grand Jury decision"}]}`
+		for _, c := range []struct{ group, token, body string }{{"riverside", tok, body1}, {"riverside", tok, body2}, {"harbour", otherTok, body3}} {
 			if resp, body := do(t, app, apiRequest("POST", "/api/v1/groups/"+c.group+"/events", c.token, c.body)); resp.StatusCode != 201 {
 				t.Fatalf("create: %d %s", resp.StatusCode, body)
 			}
 		}
 		list, _ := st.FindGroupEvents(ctx, groupID(t, st, "riverside"))
-		e, err := st.FindEventBySlug(ctx, list[0].Slug)
-		if err != nil || len(e.Articles) != 2 {
+		e, err := st.FindEventBySlug(ctx, list[1].Slug)
+		if err != nil || e.Title != "Vigil" || len(e.Articles) != 2 {
 			t.Fatalf("event %v: %v", e, err)
 		}
 		jury := e.Articles[0]
-		resp, page := do(t, app, httptest.NewRequest("GET", "/articles/"+strconv.FormatInt(jury.ID, 10), nil))
-		if resp.StatusCode != 200 || !strings.Contains(page, "Vigil") || !strings.Contains(page, "March") {
-			t.Fatalf("article page: status %d", resp.StatusCode)
+		resp, page := do(t, app, httptest.NewRequest("GET", "/articles/"+jury.PublicID, nil))
+		if resp.StatusCode != 200 || !strings.Contains(page, "Vigil") || !strings.Contains(page, "March") || strings.Contains(page, "Harbour rally") {
+			t.Fatalf("article page: status %d %.3000s", resp.StatusCode, page)
 		}
-		if resp, _ := do(t, app, httptest.NewRequest("GET", "/articles/999999", nil)); resp.StatusCode != 404 {
-			t.Fatalf("unknown article: status %d", resp.StatusCode)
+		_, eventPage := do(t, app, httptest.NewRequest("GET", "/events/"+e.Slug, nil))
+		if !strings.Contains(eventPage, `href="/articles/`+jury.PublicID+`"`) {
+			t.Fatal("the event page does not link the article page by its public id")
 		}
 		// Reorder and remove through the form.
 		b := newBrowser(t, app)
@@ -94,8 +101,8 @@ func TestSharedArticles(t *testing.T) {
 			t.Fatalf("reorder: status %d", resp.StatusCode)
 		}
 		e2, _ := st.FindEventBySlug(ctx, e.Slug)
-		if len(e2.Articles) != 2 || e2.Articles[0].Title != "Open letter" {
-			t.Fatalf("order after reorder: %v", e2.Articles)
+		if len(e2.Articles) != 2 || e2.Articles[0].Title != "Open letter" || e2.Articles[1].PublicID != jury.PublicID {
+			t.Fatalf("order after reorder: %+v %+v", e2.Articles[0], e2.Articles[1])
 		}
 		form = eventFormOf(e2).values()
 		form.Set("articles.1.remove", "1")
@@ -104,8 +111,12 @@ func TestSharedArticles(t *testing.T) {
 		if len(e3.Articles) != 1 || e3.Articles[0].Title != "Open letter" {
 			t.Fatalf("after remove: %v", e3.Articles)
 		}
-		// The other event still links the shared article.
-		_, page = do(t, app, httptest.NewRequest("GET", "/articles/"+strconv.FormatInt(jury.ID, 10), nil))
+		// The unlinked row is gone; March's own row still lists March.
+		if resp, _ := do(t, app, httptest.NewRequest("GET", "/articles/"+jury.PublicID, nil)); resp.StatusCode != 404 {
+			t.Fatalf("removed article: status %d", resp.StatusCode)
+		}
+		march, _ := st.FindEventBySlug(ctx, list[0].Slug)
+		_, page = do(t, app, httptest.NewRequest("GET", "/articles/"+march.Articles[0].PublicID, nil))
 		if strings.Contains(page, "Vigil") || !strings.Contains(page, "March") {
 			t.Fatal("article page does not follow the unlinking")
 		}

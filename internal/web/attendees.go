@@ -13,17 +13,11 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// organiserEvent returns the event of the slug if acct organises its group.
+// organiserEvent returns the event of the slug if acct organises its group,
+// by the rule of eventOf (another group's draft is not found).
 func (s *Server) organiserEvent(c *fiber.Ctx, acct *turnout.Account) (*turnout.Event, error) {
-	ctx := c.UserContext()
-	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.requireRole(c, acct, e.GroupID); err != nil {
-		return nil, err
-	}
-	return e, nil
+	_, e, err := s.eventOf(c, acct)
+	return e, err
 }
 
 // pageEvent is organiserEvent for the signed-in organiser of a page.

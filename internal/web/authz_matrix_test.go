@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,56 +26,124 @@ type actor struct {
 	csrf    string // the session's CSRF token (constant for a session)
 }
 
+// member reports whether the actor belongs to riverside, the group every
+// route of the matrix acts on.
+func (a actor) member() bool { return a.name == "organiser" || a.name == "owner" }
+
 // matrixFixture is what one request of the matrix acts on: made fresh for
 // every (route, actor) pair so that earlier successes do not change later cases.
 type matrixFixture struct {
-	draft, published string // event slugs in the riverside group
-	member           int64  // a plain organiser of riverside, to change or remove
-	token            int64  // an API token of the acting account
-	invitation       int64  // a pending invitation to riverside
+	n                    int
+	group                int64  // riverside
+	draft, published     string // event slugs in riverside
+	draftID, publishedID int64
+	member               int64 // a plain organiser of riverside, to change or remove
+	token                int64 // an API token of the acting account
+	invitation           int64 // a pending invitation to riverside
+	rsvp                 int64 // an RSVP to the published event, by "Rosa {n}"
+	actor                int64 // the acting account, 0 for nobody
 }
+
+// replacer fills a route's placeholders with the fixture's values.
+func (fx matrixFixture) replacer() *strings.Replacer {
+	i := func(v int64) string { return strconv.FormatInt(v, 10) }
+	return strings.NewReplacer("{draft}", fx.draft, "{published}", fx.published, "{draftID}", i(fx.draftID),
+		"{publishedID}", i(fx.publishedID), "{member}", i(fx.member), "{token}", i(fx.token),
+		"{invitation}", i(fx.invitation), "{rsvp}", i(fx.rsvp), "{n}", strconv.Itoa(fx.n), "{group}", i(fx.group),
+		"{actor}", i(fx.actor))
+}
+
+// effect is one SQL query whose single value must equal want after an
+// allowed call; both may hold fixture placeholders.
+type effect struct{ query, want string }
 
 // matrixRoute is one organiser route or API call.
 type matrixRoute struct {
-	name, method, path string // path may hold {draft}, {published}, {member}, {token}, {invitation}
+	name, method, path string // path, form, json, shows and effects may hold fixture placeholders
 	form               url.Values
 	json               string
 	ownerOnly          bool
-	ok                 int // status for allowed callers
+	ok                 int      // status for allowed callers
+	shows              string   // GET: the answer to an allowed caller holds this
+	effects            []effect // non-GET: what an allowed call must have changed
 }
 
+// onDraft reports whether the route acts on the fixture's draft, so that
+// outsiders must get exactly the answer for a slug no event has.
+func (r matrixRoute) onDraft() bool { return strings.Contains(r.path, "{draft}") }
+
+func one(query, want string) []effect { return []effect{{query, want}} }
+
+// matrixRoutes is every organiser route: pages, attendee pages, the CSV,
+// check-in and the organiser API, plus the event routes again on a draft.
 func matrixRoutes() []matrixRoute {
 	ev := eventFormValues()
+	ev.Set("title", "Die-in {n}")
+	const titleOf = "SELECT title FROM events WHERE id = "
+	const statusOf = "SELECT status FROM events WHERE id = "
 	return []matrixRoute{
-		{name: "PasswordPage", method: "GET", path: "/account/password", ok: 200},
-		{name: "SettingsPage", method: "GET", path: "/groups/riverside/settings", ok: 200},
-		{name: "SettingsSave", method: "POST", path: "/groups/riverside/settings", form: url.Values{"name": {"Renamed"}, "timezone": {"UTC"}}, ok: 303},
+		{name: "PasswordPage", method: "GET", path: "/account/password", ok: 200, shows: "password"},
+		{name: "SettingsPage", method: "GET", path: "/groups/riverside/settings", ok: 200, shows: `name="timezone"`},
+		{name: "SettingsSave", method: "POST", path: "/groups/riverside/settings", form: url.Values{"name": {"Renamed {n}"}, "timezone": {"UTC"}}, ok: 303,
+			effects: one("SELECT name FROM groups WHERE id = {group}", "Renamed {n}")},
 		{name: "DeleteGroup", method: "POST", path: "/groups/riverside/delete", form: url.Values{"confirm": {"riverside"}}, ownerOnly: true, ok: 409},
-		{name: "MembersPage", method: "GET", path: "/groups/riverside/members", ok: 200},
-		{name: "Invite", method: "POST", path: "/groups/riverside/members/invite", form: url.Values{"role": {"organiser"}}, ownerOnly: true, ok: 200},
-		{name: "ChangeRole", method: "POST", path: "/groups/riverside/members/{member}/role", form: url.Values{"role": {"owner"}}, ownerOnly: true, ok: 303},
-		{name: "RemoveMemberPage", method: "GET", path: "/groups/riverside/members/{member}/remove", ownerOnly: true, ok: 200},
-		{name: "RemoveMember", method: "POST", path: "/groups/riverside/members/{member}/remove", form: url.Values{"confirm": {"yes"}}, ownerOnly: true, ok: 303},
-		{name: "RevokeInvitation", method: "POST", path: "/groups/riverside/invitations/{invitation}/revoke", ownerOnly: true, ok: 303},
-		{name: "TokensPage", method: "GET", path: "/account/tokens", ok: 200},
-		{name: "TokenCreate", method: "POST", path: "/account/tokens", form: url.Values{"name": {"script"}}, ok: 200},
-		{name: "TokenRevoke", method: "POST", path: "/account/tokens/{token}/revoke", ok: 303},
-		{name: "NewEventPage", method: "GET", path: "/groups/riverside/events/new", ok: 200},
-		{name: "CreateEvent", method: "POST", path: "/groups/riverside/events/new", form: ev, ok: 303},
-		{name: "EditPage", method: "GET", path: "/events/{published}/edit", ok: 200},
-		{name: "EditSave", method: "POST", path: "/events/{published}/edit", form: ev, ok: 303},
-		{name: "Preview", method: "GET", path: "/events/{draft}/preview", ok: 200},
-		{name: "Publish", method: "POST", path: "/events/{draft}/publish", ok: 303},
-		{name: "Unpublish", method: "POST", path: "/events/{published}/unpublish", ok: 303},
-		{name: "CancelPage", method: "GET", path: "/events/{published}/cancel", ok: 200},
-		{name: "Cancel", method: "POST", path: "/events/{published}/cancel", form: url.Values{"reason": {"Rain"}}, ok: 303},
-		{name: "DeletePage", method: "GET", path: "/events/{draft}/delete", ok: 200},
-		{name: "Delete", method: "POST", path: "/events/{draft}/delete", ok: 303},
-		{name: "Duplicate", method: "POST", path: "/events/{published}/duplicate", ok: 303},
-		{name: "APICreate", method: "POST", path: "/api/v1/groups/riverside/events", json: apiEventBody, ok: 201},
-		{name: "APIPatch", method: "PATCH", path: "/api/v1/events/{published}", json: `{"title": "Patched"}`, ok: 200},
-		{name: "APICancel", method: "POST", path: "/api/v1/events/{published}/cancel", json: `{"reason": "Rain"}`, ok: 200},
-		{name: "APIDraft", method: "GET", path: "/api/v1/events/{draft}", ok: 200},
+		{name: "MembersPage", method: "GET", path: "/groups/riverside/members", ok: 200, shows: "member{n}@example.org"},
+		{name: "Invite", method: "POST", path: "/groups/riverside/members/invite", form: url.Values{"role": {"organiser"}}, ownerOnly: true, ok: 200,
+			effects: one("SELECT count(*) FROM invitations WHERE group_id = {group} AND id > {invitation}", "1")},
+		{name: "ChangeRole", method: "POST", path: "/groups/riverside/members/{member}/role", form: url.Values{"role": {"owner"}}, ownerOnly: true, ok: 303,
+			effects: one("SELECT role FROM memberships WHERE account_id = {member} AND group_id = {group}", "owner")},
+		{name: "RemoveMemberPage", method: "GET", path: "/groups/riverside/members/{member}/remove", ownerOnly: true, ok: 200, shows: "Yes, remove"},
+		{name: "RemoveMember", method: "POST", path: "/groups/riverside/members/{member}/remove", form: url.Values{"confirm": {"yes"}}, ownerOnly: true, ok: 303,
+			effects: one("SELECT count(*) FROM memberships WHERE account_id = {member}", "0")},
+		{name: "RevokeInvitation", method: "POST", path: "/groups/riverside/invitations/{invitation}/revoke", ownerOnly: true, ok: 303,
+			effects: one("SELECT count(*) FROM invitations WHERE id = {invitation}", "0")},
+		{name: "TokensPage", method: "GET", path: "/account/tokens", ok: 200, shows: "fixture {n}"},
+		{name: "TokenCreate", method: "POST", path: "/account/tokens", form: url.Values{"name": {"script {n}"}}, ok: 200,
+			effects: one("SELECT count(*) FROM api_tokens WHERE account_id = {actor} AND name = 'script {n}'", "1")},
+		{name: "TokenRevoke", method: "POST", path: "/account/tokens/{token}/revoke", ok: 303,
+			effects: one("SELECT count(*) FROM api_tokens WHERE id = {token}", "0")},
+		{name: "NewEventPage", method: "GET", path: "/groups/riverside/events/new", ok: 200, shows: `name="title"`},
+		{name: "CreateEvent", method: "POST", path: "/groups/riverside/events/new", form: ev, ok: 303,
+			effects: one("SELECT count(*) FROM events WHERE group_id = {group} AND title = 'Die-in {n}'", "1")},
+		{name: "EditPage", method: "GET", path: "/events/{published}/edit", ok: 200, shows: "Fixture {n} public"},
+		{name: "EditSave", method: "POST", path: "/events/{published}/edit", form: ev, ok: 303,
+			effects: one(titleOf+"{publishedID}", "Die-in {n}")},
+		{name: "Unpublish", method: "POST", path: "/events/{published}/unpublish", ok: 303, effects: one(statusOf+"{publishedID}", "draft")},
+		{name: "CancelPage", method: "GET", path: "/events/{published}/cancel", ok: 200, shows: "Fixture {n} public"},
+		{name: "Cancel", method: "POST", path: "/events/{published}/cancel", form: url.Values{"reason": {"Rain {n}"}}, ok: 303,
+			effects: one("SELECT status || ' ' || cancel_reason FROM events WHERE id = {publishedID}", "cancelled Rain {n}")},
+		{name: "Duplicate", method: "POST", path: "/events/{published}/duplicate", ok: 303,
+			effects: one("SELECT count(*) FROM events WHERE group_id = {group} AND title = 'Fixture {n} public' AND status = 'draft'", "1")},
+		{name: "Attendees", method: "GET", path: "/events/{published}/attendees", ok: 200, shows: "Rosa {n}"},
+		{name: "AttendeesCSV", method: "GET", path: "/events/{published}/attendees.csv", ok: 200, shows: "Rosa {n}"},
+		{name: "CheckIn", method: "POST", path: "/events/{published}/attendees/{rsvp}/checkin", form: url.Values{"checked_in": {"1"}}, ok: 303,
+			effects: one("SELECT count(*) FROM rsvps WHERE id = {rsvp} AND checked_in_at IS NOT NULL", "1")},
+		{name: "APICreate", method: "POST", path: "/api/v1/groups/riverside/events", json: strings.Replace(apiEventBody, "Anti-racist demo", "Demo {n}", 1), ok: 201,
+			effects: one("SELECT count(*) FROM events WHERE group_id = {group} AND title = 'Demo {n}'", "1")},
+		{name: "APIPatch", method: "PATCH", path: "/api/v1/events/{published}", json: `{"title": "Patched {n}"}`, ok: 200,
+			effects: one(titleOf+"{publishedID}", "Patched {n}")},
+		{name: "APICancel", method: "POST", path: "/api/v1/events/{published}/cancel", json: `{"reason": "Rain {n}"}`, ok: 200,
+			effects: one("SELECT status || ' ' || cancel_reason FROM events WHERE id = {publishedID}", "cancelled Rain {n}")},
+		{name: "APIRSVPs", method: "GET", path: "/api/v1/events/{published}/rsvps", ok: 200, shows: "Rosa {n}"},
+
+		// The same routes on a draft: outsiders must not learn that it exists.
+		{name: "DraftEditPage", method: "GET", path: "/events/{draft}/edit", ok: 200, shows: "Fixture {n} draft"},
+		{name: "DraftEditSave", method: "POST", path: "/events/{draft}/edit", form: ev, ok: 303, effects: one(titleOf+"{draftID}", "Die-in {n}")},
+		{name: "DraftPreview", method: "GET", path: "/events/{draft}/preview", ok: 200, shows: "Fixture {n} draft"},
+		{name: "DraftPublish", method: "POST", path: "/events/{draft}/publish", ok: 303, effects: one(statusOf+"{draftID}", "published")},
+		{name: "DraftCancelPage", method: "GET", path: "/events/{draft}/cancel", ok: 200, shows: "Fixture {n} draft"},
+		{name: "DraftDeletePage", method: "GET", path: "/events/{draft}/delete", ok: 200, shows: "Fixture {n} draft"},
+		{name: "DraftDelete", method: "POST", path: "/events/{draft}/delete", ok: 303,
+			effects: one("SELECT count(*) FROM events WHERE id = {draftID}", "0")},
+		{name: "DraftDuplicate", method: "POST", path: "/events/{draft}/duplicate", ok: 303,
+			effects: one("SELECT count(*) FROM events WHERE group_id = {group} AND title = 'Fixture {n} draft'", "2")},
+		{name: "DraftAttendees", method: "GET", path: "/events/{draft}/attendees", ok: 200, shows: "Fixture {n} draft"},
+		{name: "DraftAttendeesCSV", method: "GET", path: "/events/{draft}/attendees.csv", ok: 200, shows: "name,email"},
+		{name: "DraftCheckIn", method: "POST", path: "/events/{draft}/attendees/{rsvp}/checkin", form: url.Values{"checked_in": {"1"}}, ok: 404},
+		{name: "APIDraft", method: "GET", path: "/api/v1/events/{draft}", ok: 200, shows: `"slug":"{draft}"`},
+		{name: "APIDraftPatch", method: "PATCH", path: "/api/v1/events/{draft}", json: `{"title": "Patched {n}"}`, ok: 200,
+			effects: one(titleOf+"{draftID}", "Patched {n}")},
+		{name: "APIDraftRSVPs", method: "GET", path: "/api/v1/events/{draft}/rsvps", ok: 200, shows: `"rsvps":[]`},
 	}
 }
 
@@ -92,8 +159,8 @@ func (r matrixRoute) expected(who string) int {
 		return 303 // to the login page
 	case who != "nobody" && strings.HasPrefix(r.path, "/account/"):
 		return r.ok // every signed-in account has its own
-	case who == "other" && r.name == "APIDraft":
-		return 404
+	case who == "other" && r.onDraft():
+		return 404 // another group's draft is no event at all
 	case who == "other":
 		return 403
 	case who == "organiser" && r.ownerOnly:
@@ -102,22 +169,46 @@ func (r matrixRoute) expected(who string) int {
 	return r.ok
 }
 
+// allowed reports whether the actor's call is one the route must carry out.
+func (r matrixRoute) allowed(who string) bool {
+	want := r.expected(who)
+	return want == r.ok && want < 400 && (who != "nobody" || r.name == "PasswordPage")
+}
+
+// TestAuthorisationMatrix sends every organiser route as every kind of
+// caller (nobody, another group's organiser, a plain organiser, an owner) on
+// both databases. Each answer has the expected status; a refused call leaves
+// the whole store unchanged (storetest.Snapshot: every table, RSVPs, sessions
+// and articles included); an allowed call has its effect checked in the
+// database, and an allowed page holds what it is for. On a draft, a caller
+// outside the group gets exactly the answer for a slug no event has.
 func TestAuthorisationMatrix(t *testing.T) {
+	routes := matrixRoutes()
+	for _, r := range routes {
+		if r.ok < 400 && r.name != "DeleteGroup" && r.shows == "" && len(r.effects) == 0 {
+			t.Fatalf("route %s checks no effect", r.name)
+		}
+	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		app := newTestApp(t, testConfig(t), st)
 		actors := matrixActors(t, st, app)
 		riverside := groupID(t, st, "riverside")
 		n := 0
-		for _, r := range matrixRoutes() {
+		for _, r := range routes {
 			for _, a := range actors {
 				t.Run(r.name+"/"+a.name, func(t *testing.T) {
 					n++
 					fx := newFixture(t, st, riverside, a, n)
-					path := strings.NewReplacer("{draft}", fx.draft, "{published}", fx.published,
-						"{member}", strconv.FormatInt(fx.member, 10), "{token}", strconv.FormatInt(fx.token, 10),
-						"{invitation}", strconv.FormatInt(fx.invitation, 10)).Replace(r.path)
-					before := snapshot(t, st)
-					resp, body := sendAs(t, app, a, r, path)
+					rep := fx.replacer()
+					path := rep.Replace(r.path)
+					rr := r
+					rr.json = rep.Replace(r.json)
+					rr.form = url.Values{}
+					for k, vs := range r.form {
+						rr.form.Set(k, rep.Replace(vs[0]))
+					}
+					before := storetest.Snapshot(t, st)
+					resp, body := sendAs(t, app, a, rr, path)
 					want := r.expected(a.name)
 					if resp.StatusCode != want {
 						t.Fatalf("%s %s: status %d, want %d: %.300s", r.method, path, resp.StatusCode, want, body)
@@ -125,15 +216,57 @@ func TestAuthorisationMatrix(t *testing.T) {
 					if a.name == "nobody" && want == 303 && !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
 						t.Errorf("redirected to %q, not the login page", resp.Header.Get("Location"))
 					}
-					if want >= 300 && want != 303 || a.name == "nobody" {
-						if after := snapshot(t, st); after != before {
-							t.Fatalf("refused request changed the database:\nbefore %s\nafter  %s", before, after)
+					after := storetest.Snapshot(t, st)
+					if !r.allowed(a.name) || r.method == "GET" || r.ok >= 400 {
+						if after != before {
+							t.Fatalf("%s %s as %s changed the database:\nbefore %s\nafter  %s", r.method, path, a.name, before, after)
 						}
+					}
+					if r.allowed(a.name) {
+						checkEffect(t, st, rep, r, body)
+					}
+					if r.onDraft() && !a.member() {
+						sameAsMissing(t, app, a, rr, fx, resp, body)
 					}
 				})
 			}
 		}
 	})
+}
+
+// checkEffect checks that an allowed call did what it is for.
+func checkEffect(t *testing.T, st *store.Store, rep *strings.Replacer, r matrixRoute, body string) {
+	t.Helper()
+	if r.shows != "" && !strings.Contains(body, rep.Replace(r.shows)) {
+		t.Fatalf("%s: answer lacks %q: %.500s", r.name, rep.Replace(r.shows), body)
+	}
+	for _, e := range r.effects {
+		var got string
+		q := rep.Replace(e.query)
+		if err := st.SQLDB().QueryRowContext(context.Background(), q).Scan(&got); err != nil {
+			t.Fatalf("%s: %s: %v", r.name, q, err)
+		}
+		if want := rep.Replace(e.want); got != want {
+			t.Fatalf("%s: %s = %q, want %q", r.name, q, got, want)
+		}
+	}
+}
+
+// sameAsMissing sends the request again with a slug no event has and
+// requires the same status, location and body, the slug aside.
+func sameAsMissing(t *testing.T, app *fiber.App, a actor, r matrixRoute, fx matrixFixture, resp *http.Response, body string) {
+	t.Helper()
+	missing := fmt.Sprintf("no-such-event-%d-2031-01-01", fx.n)
+	path := strings.ReplaceAll(r.path, "{draft}", missing)
+	path = fx.replacer().Replace(path)
+	resp2, body2 := sendAs(t, app, a, r, path)
+	norm := func(s, slug string) string { return strings.ReplaceAll(s, slug, "{slug}") }
+	if resp2.StatusCode != resp.StatusCode || norm(body, fx.draft) != norm(body2, missing) ||
+		norm(resp.Header.Get("Location"), url.QueryEscape("/events/"+fx.draft)) != norm(resp2.Header.Get("Location"), url.QueryEscape("/events/"+missing)) &&
+			norm(resp.Header.Get("Location"), fx.draft) != norm(resp2.Header.Get("Location"), missing) {
+		t.Fatalf("a draft answers %s differently from no event:\ndraft   %d %s %.400s\nmissing %d %s %.400s", a.name,
+			resp.StatusCode, resp.Header.Get("Location"), body, resp2.StatusCode, resp2.Header.Get("Location"), body2)
+	}
 }
 
 // sendAs sends the route's request as the actor: forms through the actor's
@@ -183,6 +316,7 @@ func matrixActors(t *testing.T, st *store.Store, app *fiber.App) []actor {
 }
 
 func newFixture(t *testing.T, st *store.Store, groupID int64, a actor, n int) matrixFixture {
+	t.Helper()
 	ctx := context.Background()
 	title := fmt.Sprintf("Fixture %d", n)
 	draft := seedEvent(t, st, groupID, title+" draft", 72*time.Hour, func(in *turnout.EventInput) {
@@ -194,8 +328,11 @@ func newFixture(t *testing.T, st *store.Store, groupID int64, a actor, n int) ma
 	if _, err := st.AddOrganiser(ctx, turnout.OrganiserInput{Email: email, Name: "Member", GroupSlug: "riverside"}); err != nil {
 		t.Fatal(err)
 	}
-	fx := matrixFixture{draft: draft.Slug, published: pub.Slug}
-	members, _ := st.FindMembers(ctx, groupID)
+	fx := matrixFixture{n: n, group: groupID, draft: draft.Slug, published: pub.Slug, draftID: draft.ID, publishedID: pub.ID, actor: a.account}
+	members, err := st.FindMembers(ctx, groupID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range members {
 		if m.Email == email {
 			fx.member = m.AccountID
@@ -206,44 +343,28 @@ func newFixture(t *testing.T, st *store.Store, groupID int64, a actor, n int) ma
 		t.Fatal(err)
 	}
 	fx.invitation = inv.ID
-	if a.account != 0 {
-		if _, err := st.CreateAPIToken(ctx, a.account, "fixture"); err != nil {
-			t.Fatal(err)
-		}
-		toks, _ := st.FindAPITokens(ctx, a.account)
-		fx.token = toks[0].ID
+	r, _, err := st.CreateRSVP(ctx, pub.ID, turnout.RSVPInput{Name: fmt.Sprintf("Rosa %d", n), Email: fmt.Sprintf("rosa%d@example.org", n), Status: turnout.RSVPGoing})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return fx
-}
-
-// snapshot summarises everything organiser routes can change: groups,
-// events, memberships, invitations and API tokens.
-func snapshot(t *testing.T, st *store.Store) string {
-	t.Helper()
-	ctx := context.Background()
-	var parts []string
-	for _, slug := range []string{"riverside", "harbour"} {
-		g, err := st.FindGroupBySlug(ctx, slug)
+	fx.rsvp = r.ID
+	if a.account != 0 {
+		tok, err := st.CreateAPIToken(ctx, a.account, fmt.Sprintf("fixture %d", n))
 		if err != nil {
 			t.Fatal(err)
 		}
-		parts = append(parts, fmt.Sprintf("group %s %q %s %s", g.Slug, g.Name, g.Timezone, g.UpdatedAt))
-		events, _ := st.FindGroupEvents(ctx, g.ID)
-		for _, e := range events {
-			parts = append(parts, fmt.Sprintf("event %s %q %s %d %s", e.Slug, e.Title, e.Status, e.Sequence, e.UpdatedAt))
+		toks, err := st.FindAPITokens(ctx, a.account)
+		if err != nil {
+			t.Fatal(err)
 		}
-		members, _ := st.FindMembers(ctx, g.ID)
-		for _, m := range members {
-			parts = append(parts, fmt.Sprintf("member %s %d %s", slug, m.AccountID, m.Role))
-			if strings.HasPrefix(m.Email, "member") {
-				continue // fixture members never hold tokens
+		for _, k := range toks {
+			if k.Name == fmt.Sprintf("fixture %d", n) {
+				fx.token = k.ID
 			}
-			toks, _ := st.FindAPITokens(ctx, m.AccountID)
-			parts = append(parts, fmt.Sprintf("tokens %d %d", m.AccountID, len(toks)))
 		}
-		invs, _ := st.FindInvitations(ctx, g.ID)
-		parts = append(parts, fmt.Sprintf("invitations %s %d", slug, len(invs)))
+		if fx.token == 0 || tok == "" {
+			t.Fatal("fixture token not found")
+		}
 	}
-	sort.Strings(parts)
-	return strings.Join(parts, "; ")
+	return fx
 }

@@ -37,13 +37,14 @@ func (s *Server) setStatus(status, msg string) fiber.Handler {
 			return err
 		}
 		ctx := c.UserContext()
-		if _, err := s.store.UpdateEvent(ctx, e.ID, turnout.EventInput{Status: &status}); err != nil {
+		updated, err := s.store.UpdateEvent(ctx, e.ID, turnout.EventInput{Status: &status})
+		if err != nil {
 			if turnout.ErrorCode(err) == turnout.EINVALID {
 				return s.redirectFlash(c, "/events/"+e.Slug+"/edit", turnout.ErrorFields(err)["status"])
 			}
 			return err
 		}
-		return s.redirectFlash(c, "/events/"+e.Slug+"/edit", msg)
+		return s.redirectFlash(c, "/events/"+updated.Slug+"/edit", msg) // publishing gives a draft its public slug
 	}
 }
 

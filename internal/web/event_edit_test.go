@@ -147,10 +147,12 @@ func TestEventLifecycleInBrowser(t *testing.T) {
 		if resp, _ := b.get("/events/" + dupSlug); resp.StatusCode != 404 {
 			t.Fatalf("public page of a draft: status %d", resp.StatusCode)
 		}
-		// Publish then back to draft; delete the draft.
-		b.post(edit, "/events/"+dupSlug+"/publish", nil)
-		if d, _ := st.FindEventBySlug(ctx, dupSlug); d.Status != "published" {
-			t.Fatalf("publish: status %s", d.Status)
+		// Publish (which gives the draft its public slug) then back to
+		// draft; delete the draft.
+		resp, _ = b.post(edit, "/events/"+dupSlug+"/publish", nil)
+		dupSlug = strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/events/"), "/edit")
+		if d, err := st.FindEventBySlug(ctx, dupSlug); err != nil || d.Status != "published" || d.Slug != "die-in-at-the-main-station-2031-03-29" {
+			t.Fatalf("publish: %+v %v", d, err)
 		}
 		b.post(edit, "/events/"+dupSlug+"/unpublish", nil)
 		resp, _ = b.post(edit, "/events/"+dupSlug+"/delete", nil)

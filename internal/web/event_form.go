@@ -12,7 +12,7 @@ import (
 )
 
 // maxArticleRows bounds the article rows read from one form.
-const maxArticleRows = 30
+const maxArticleRows = turnout.MaxArticles
 
 // eventForm is what the event form shows: the text typed, field by field,
 // with the same names as the JSON API.

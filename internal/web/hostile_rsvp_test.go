@@ -34,7 +34,7 @@ func rsvpHostileCases(slug string) []hostileCase {
 		{name: "APIStatusBogus", method: "POST", path: api, ctype: jsonType, body: `{"name": "a", "status": "waitlisted"}`, status: 422},
 		{name: "APIEmailBogus", method: "POST", path: api, ctype: jsonType, body: `{"name": "a", "email": "a@b'--"}`, status: 422},
 		{name: "APIUnknownEvent", method: "POST", path: "/api/v1/events/nope/rsvps", ctype: jsonType, body: `{"name": "a"}`, status: 404},
-		{name: "APIEventSQL", method: "POST", path: "/api/v1/events/x'%20OR%201=1--/rsvps", ctype: jsonType, body: `{"name": "a"}`, status: 404},
+		{name: "APIEventSQLRefusedByValidator", method: "POST", path: "/api/v1/events/x'%20OR%201=1--/rsvps", ctype: jsonType, body: `{"name": "a"}`, status: 404},
 		{name: "APIFormType", method: "POST", path: api, ctype: "text/plain", body: `{"name": "a"}`, status: 415},
 		{name: "APIOverLimit", method: "POST", path: api, ctype: jsonType, length: 1<<20 + 1, status: 413},
 		{name: "APIWrongMethod", method: "PUT", path: api, ctype: jsonType, body: `{}`, status: 405},

@@ -26,7 +26,8 @@ func (s *Server) memberGroup(c *fiber.Ctx, roles ...string) (*turnout.Account, *
 }
 
 // memberEvent returns the signed-in account and the event named in the
-// route (drafts included), refusing (403) accounts outside its group.
+// route (drafts included), refusing accounts outside its group: 404 for a
+// draft, exactly as if no event had the slug, and 403 for a listed event.
 func (s *Server) memberEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, error) {
 	acct, err := s.pageAccount(c)
 	if err != nil {
@@ -35,7 +36,10 @@ func (s *Server) memberEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, er
 	return s.eventOf(c, acct)
 }
 
-// eventOf loads the route's event and checks acct belongs to its group.
+// eventOf loads the route's event and checks acct belongs to its group. A
+// draft outside the account's groups is not found: the same 404 and body as
+// a slug no event has, so no route tells outsiders that a draft exists.
+// Listed events are public anyway, so outsiders get 403 for them.
 func (s *Server) eventOf(c *fiber.Ctx, acct *turnout.Account) (*turnout.Account, *turnout.Event, error) {
 	ctx := c.UserContext()
 	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
@@ -43,7 +47,14 @@ func (s *Server) eventOf(c *fiber.Ctx, acct *turnout.Account) (*turnout.Account,
 		return nil, nil, err
 	}
 	if _, err := s.requireRole(c, acct, e.GroupID); err != nil {
+		if turnout.ErrorCode(err) == turnout.EFORBIDDEN && !e.Listed() {
+			return nil, nil, errEventNotFound
+		}
 		return nil, nil, err
 	}
 	return acct, e, nil
 }
+
+// errEventNotFound is the answer for a slug no event has, and for an event
+// the caller may not see.
+var errEventNotFound = turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
