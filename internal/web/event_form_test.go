@@ -50,7 +50,13 @@ func TestEventFormSaveAndPublishKeepsTypedText(t *testing.T) {
 		if resp.StatusCode != 303 {
 			t.Fatalf("save and publish: status %d", resp.StatusCode)
 		}
-		e, _ := st.FindEventBySlug(ctx, slug)
+		// Publishing gives a draft its public slug: follow the redirect to it.
+		slug = strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/events/"), "/edit")
+		e, err := st.FindEventBySlug(ctx, slug)
+		if err != nil {
+			t.Fatalf("after Save and publish, %s: %v", resp.Header.Get("Location"), err)
+		}
+		edit = "/events/" + slug + "/edit"
 		if e.Status != turnout.StatusPublished || e.Title != "Die-in at the Town Hall" {
 			t.Fatalf("after Save and publish: status %s, title %q", e.Status, e.Title)
 		}
