@@ -242,6 +242,12 @@ func TestDuplicateEmailRSVPMailsOwner(t *testing.T) {
 		if status != 200 || manageLinkRe.MatchString(body) || strings.Contains(body, "Stranger") || !strings.Contains(body, "You're going") {
 			t.Fatalf("duplicate page: %d, shows link %v", status, manageLinkRe.MatchString(body))
 		}
+		// The form's own answer (before its redirect) is a new RSVP's too.
+		fresh, _ := postForm(t, rig.app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Ed"}, "email": {"ed@example.org"}})
+		again, _ := postForm(t, rig.app, "/events/"+e.Slug+"/rsvp", url.Values{"name": {"Ed2"}, "email": {"ed@example.org"}})
+		if fresh.StatusCode != 303 || again.StatusCode != fresh.StatusCode {
+			t.Fatalf("form: new RSVP %d, second with its address %d", fresh.StatusCode, again.StatusCode)
+		}
 		newStatus, newBody := rig.post(t, "/api/v1/events/"+e.Slug+"/rsvps", fiber.MIMEApplicationJSON, `{"name":"Di","email":"di@example.org"}`)
 		dupStatus, dupBody := rig.post(t, "/api/v1/events/"+e.Slug+"/rsvps", fiber.MIMEApplicationJSON, `{"name":"Di2","email":"di@example.org"}`)
 		if newStatus != 201 || dupStatus != newStatus || strings.Contains(dupBody, "manage_url") {
@@ -249,7 +255,7 @@ func TestDuplicateEmailRSVPMailsOwner(t *testing.T) {
 		}
 		rig.flush(t)
 		var link *mailtest.Message
-		for _, m := range rig.smtp.Wait(4, 5*time.Second) {
+		for _, m := range rig.smtp.Wait(6, 5*time.Second) {
 			if m.To == "cy@example.org" && strings.Contains(m.DecodedSubject(), "private link") {
 				link = m
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -60,9 +61,12 @@ func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 		return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, form))
 	}
 	if token == "" {
-		// A second RSVP with a known email: nothing was stored, so there is
-		// nothing a reload could repeat; the owner is mailed the link.
-		return s.renderRSVPDone(c, e, r, "")
+		// A second RSVP with a known email: nothing was stored and the owner
+		// is mailed the link. The answer is a new RSVP's (303 to a
+		// confirmation) without the private link.
+		privatePage(c)
+		v := url.Values{"status": {r.Status}, "guests": {strconv.Itoa(r.Guests)}}
+		return c.Redirect("/events/"+e.Slug+"/rsvp/sent?"+v.Encode(), fiber.StatusSeeOther)
 	}
 	privatePage(c)
 	return c.Redirect("/rsvp/"+token+"/done", fiber.StatusSeeOther)
@@ -81,6 +85,26 @@ func (s *Server) rsvpDonePage(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderRSVPDone(c, e, r, token)
+}
+
+// rsvpSentPage is GET /events/{slug}/rsvp/sent, where the RSVP form leads
+// when the address given already has an RSVP to the event: the confirmation
+// of the answer given, without a private link (the owner of the address has
+// been mailed it).
+func (s *Server) rsvpSentPage(c *fiber.Ctx) error {
+	e, err := s.findListedEvent(c, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	r := &turnout.RSVP{Status: turnout.RSVPGoing}
+	switch st := c.Query("status"); st {
+	case turnout.RSVPGoing, turnout.RSVPMaybe, turnout.RSVPNotGoing:
+		r.Status = st
+	}
+	if n, err := strconv.Atoi(c.Query("guests")); err == nil && n >= 0 && n <= e.MaxGuests {
+		r.Guests = n
+	}
+	return s.renderRSVPDone(c, e, r, "")
 }
 
 // renderRSVPDone renders the confirmation of r; without a token (a second

@@ -14,6 +14,7 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	app.Get("/rsvp/:token", s.rsvpManagePage)
 	app.Post("/rsvp/:token", s.rsvpManageUpdate)
 	app.Get("/rsvp/:token/done", s.rsvpDonePage)
+	app.Get("/events/:slug/rsvp/sent", s.rsvpSentPage)
 	app.Get("/rsvp/:token/cancel", s.rsvpCancelPage)
 	app.Post("/rsvp/:token/cancel", s.rsvpManageCancel)
 
