@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
@@ -109,9 +110,12 @@ func TestSQLMetacharactersInFreeTextStoredVerbatim(t *testing.T) {
 					strings.Contains(page, html.EscapeString(p)), strings.Contains(page, "Someone Else"))
 			}
 
-			// The public search finds this event and not the plain one.
+			// The public search finds this event and not the plain one. It
+			// searches words, and a text of punctuation alone holds none, so
+			// it filters nothing out (TestFindEventsSearchesEveryField).
 			resp, page = do(t, app, httptest.NewRequest("GET", "/?q="+url.QueryEscape(p), nil))
-			if resp.StatusCode != 200 || !strings.Contains(page, html.EscapeString(title)) || strings.Contains(page, "Plain picket") {
+			wordless := strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0
+			if resp.StatusCode != 200 || !strings.Contains(page, html.EscapeString(title)) || !wordless && strings.Contains(page, "Plain picket") {
 				t.Fatalf("%q: public search: status %d, finds it %v, finds the plain event %v", p, resp.StatusCode,
 					strings.Contains(page, html.EscapeString(title)), strings.Contains(page, "Plain picket"))
 			}
