@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math"
 	"net"
 	"strconv"
 	"time"
@@ -48,12 +49,21 @@ func (s *Server) rsvpPolicy() ratePolicy {
 	return ratePolicy{"rsvp", s.cfg.RSVPRateLimit, time.Minute}
 }
 
-// rateWindow returns the start of the policy's current window and the
-// seconds until the next one (for Retry-After).
-func (s *Server) rateWindow(p ratePolicy) (time.Time, int) {
-	now := s.now().UTC()
-	start := now.Truncate(p.window)
-	return start, int(start.Add(p.window).Sub(now).Seconds()) + 1
+// rateWindow returns the start of the policy's current window.
+func (s *Server) rateWindow(p ratePolicy) time.Time {
+	return s.now().UTC().Truncate(p.window)
+}
+
+// retryAfter is the seconds until the sliding count of a key with current
+// hits in the window starting at start falls back under p.max, if no more
+// hits come: the rest of this window, then the share of the next one over
+// which the weight of this window's hits drops far enough.
+func (s *Server) retryAfter(p ratePolicy, start time.Time, current int) int {
+	wait := start.Add(p.window).Sub(s.now())
+	if current > p.max {
+		wait += time.Duration(float64(p.window) * (1 - float64(p.max)/float64(current)))
+	}
+	return int(wait.Seconds()) + 1
 }
 
 // hitLimit counts one hit on key under p and reports whether it went over,
@@ -62,31 +72,50 @@ func (s *Server) hitLimit(c *fiber.Ctx, p ratePolicy, key string) (bool, error) 
 	if p.max <= 0 {
 		return false, nil
 	}
-	start, wait := s.rateWindow(p)
+	start := s.rateWindow(p)
 	n, err := s.store.HitRateLimit(c.UserContext(), p.name+":"+key, start)
-	if err != nil || n <= p.max {
+	if err != nil {
 		return false, err
 	}
-	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+	if est, err := s.slidingCount(c.UserContext(), p, key, start, n); err != nil || est <= p.max {
+		return false, err
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(s.retryAfter(p, start, n)))
 	return true, nil
 }
 
 // overLimit reports, without counting, whether key has used up p in the
 // current window, setting Retry-After when it has.
 func (s *Server) overLimit(c *fiber.Ctx, p ratePolicy, key string) (bool, error) {
-	start, wait := s.rateWindow(p)
+	start := s.rateWindow(p)
 	n, err := s.store.RateLimitHits(c.UserContext(), p.name+":"+key, start)
-	if err != nil || n < p.max {
+	if err != nil {
 		return false, err
 	}
-	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+	if est, err := s.slidingCount(c.UserContext(), p, key, start, n); err != nil || est < p.max {
+		return false, err
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(s.retryAfter(p, start, n)))
 	return true, nil
+}
+
+// slidingCount estimates the hits on key in the last whole window ending
+// now: the current window's count plus the previous window's, weighted by
+// how much of it still lies inside. Without it, a fixed window would grant
+// twice its allowance to someone who spreads the tries across a boundary.
+func (s *Server) slidingCount(ctx context.Context, p ratePolicy, key string, start time.Time, current int) (int, error) {
+	prev, err := s.store.RateLimitHits(ctx, p.name+":"+key, start.Add(-p.window))
+	if err != nil || prev == 0 {
+		return current, err
+	}
+	left := 1 - float64(s.now().Sub(start))/float64(p.window)
+	return current + int(math.Ceil(float64(prev)*left)), nil
 }
 
 // countFailure records one failure under each key of its policy.
 func (s *Server) countFailure(ctx context.Context, hits map[ratePolicy]string) error {
 	for p, key := range hits {
-		start, _ := s.rateWindow(p)
+		start := s.rateWindow(p)
 		if _, err := s.store.HitRateLimit(ctx, p.name+":"+key, start); err != nil {
 			return err
 		}
