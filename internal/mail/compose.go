@@ -15,6 +15,9 @@ import (
 // changes, cancellations and promotions the event as an .ics attachment with
 // the feeds' UID and SEQUENCE. base is the public base URL.
 func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
+	if item.Account != nil || item.Invitation != nil {
+		return composeOrganiser(item, base, from)
+	}
 	e, r := item.Event, item.RSVP
 	w := &writer{}
 	var subject string

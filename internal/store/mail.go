@@ -14,18 +14,21 @@ import (
 var _ turnout.OutboxService = (*Store)(nil)
 var _ turnout.MailService = (*Store)(nil)
 
-// outboxRow is one message waiting in the outbox.
+// outboxRow is one message waiting in the outbox, for exactly one of an
+// RSVP, an account or an invitation.
 type outboxRow struct {
-	ID          int64
-	Kind        string
-	RSVPID      int64 `gorm:"column:rsvp_id"`
-	Payload     string
-	DueAt       time.Time
-	LockedUntil *time.Time
-	Attempts    int
-	LastError   string
-	FailedAt    *time.Time
-	CreatedAt   time.Time
+	ID           int64
+	Kind         string
+	RSVPID       *int64 `gorm:"column:rsvp_id"`
+	AccountID    *int64
+	InvitationID *int64
+	Payload      string
+	DueAt        time.Time
+	LockedUntil  *time.Time
+	Attempts     int
+	LastError    string
+	FailedAt     *time.Time
+	CreatedAt    time.Time
 }
 
 func (outboxRow) TableName() string { return "outbox" }
@@ -36,6 +39,19 @@ type outboxPayload struct {
 	Before *turnout.EventPlace `json:"before,omitempty"`
 	// Message is the id of an organiser message.
 	Message int64 `json:"message,omitempty"`
+}
+
+// queueAccountMail adds a message to an organiser's account to the outbox
+// inside tx, due now.
+func (s *Store) queueAccountMail(tx *gorm.DB, kind string, accountID int64, p outboxPayload, t time.Time) error {
+	if !s.mailOn {
+		return nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&outboxRow{Kind: kind, AccountID: &accountID, Payload: string(b), DueAt: t, CreatedAt: t}).Error
 }
 
 // rsvpMailRow is the mail state of one RSVP.
@@ -60,7 +76,7 @@ func (s *Store) queueMail(tx *gorm.DB, kind string, rsvpID int64, p outboxPayloa
 	if err != nil {
 		return err
 	}
-	return tx.Create(&outboxRow{Kind: kind, RSVPID: rsvpID, Payload: string(b), DueAt: due, CreatedAt: s.Now()}).Error
+	return tx.Create(&outboxRow{Kind: kind, RSVPID: &rsvpID, Payload: string(b), DueAt: due, CreatedAt: s.Now()}).Error
 }
 
 // mailRecipients are the RSVPs of an event that hear about changes: going,
@@ -89,8 +105,8 @@ func (s *Store) enqueueChange(tx *gorm.DB, eventID int64, before turnout.EventPl
 	}
 	due := t.Add(turnout.ChangeAlertDelay)
 	rows := make([]outboxRow, len(ids))
-	for i, id := range ids {
-		rows[i] = outboxRow{Kind: turnout.MailChange, RSVPID: id, Payload: string(b), DueAt: due, CreatedAt: t}
+	for i := range ids {
+		rows[i] = outboxRow{Kind: turnout.MailChange, RSVPID: &ids[i], Payload: string(b), DueAt: due, CreatedAt: t}
 	}
 	return tx.Clauses(clause.OnConflict{
 		Columns:     []clause.Column{{Name: "rsvp_id"}},
@@ -113,8 +129,8 @@ func (s *Store) enqueueCancel(tx *gorm.DB, eventID int64, t time.Time) error {
 		return err
 	}
 	rows := make([]outboxRow, len(ids))
-	for i, id := range ids {
-		rows[i] = outboxRow{Kind: turnout.MailCancel, RSVPID: id, DueAt: t, CreatedAt: t}
+	for i := range ids {
+		rows[i] = outboxRow{Kind: turnout.MailCancel, RSVPID: &ids[i], DueAt: t, CreatedAt: t}
 	}
 	return tx.CreateInBatches(rows, 200).Error
 }

@@ -23,7 +23,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, limit int, lease t
 	}
 	var rows []outboxRow
 	err := db.Raw(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id IN (`+pick+`)
-		RETURNING id, kind, rsvp_id, payload, attempts`, now.Add(lease), now, now, limit).Scan(&rows).Error
+		RETURNING id, kind, rsvp_id, account_id, invitation_id, payload, attempts`, now.Add(lease), now, now, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -43,14 +43,17 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, limit int, lease t
 // mailItem loads what row needs to be sent, or deletes row and returns nil
 // when its RSVP has no email any more (erased) or asked for no mail.
 func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem, error) {
+	if row.RSVPID == nil {
+		return s.organiserMailItem(ctx, row)
+	}
 	db := s.db.WithContext(ctx)
 	var r turnout.RSVP
-	err := db.Take(&r, row.RSVPID).Error
+	err := db.Take(&r, *row.RSVPID).Error
 	var m rsvpMailRow
 	if err == nil {
-		err = db.Take(&m, "rsvp_id = ?", row.RSVPID).Error
+		err = db.Take(&m, "rsvp_id = ?", *row.RSVPID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			m.UnsubscribeToken, err = unsubscribeToken(db, row.RSVPID)
+			m.UnsubscribeToken, err = unsubscribeToken(db, *row.RSVPID)
 		}
 	}
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (r.Email == nil || r.PurgedAt != nil || m.UnsubscribedAt != nil)) {
@@ -100,10 +103,19 @@ func (s *Store) MailRetry(ctx context.Context, id int64, at time.Time, why strin
 		Updates(map[string]any{"due_at": at, "locked_until": nil, "last_error": clip(why)}).Error
 }
 
-// MailFailed keeps a message that cannot be delivered, with the reason, so
-// that organisers see it; its payload (a manage token) is erased.
+// MailFailed keeps a message to a supporter that cannot be delivered, with
+// the reason, so that organisers see it; its payload (a manage token) is
+// erased. Mail to organisers' accounts and invitations is deleted instead:
+// nobody is shown those failures, and the payload holds a secret link.
 func (s *Store) MailFailed(ctx context.Context, id int64, kind, why string) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("id = ? AND rsvp_id IS NULL", id).Delete(&outboxRow{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			return countMail(tx, kind, "failed")
+		}
 		if err := tx.Model(&outboxRow{}).Where("id = ?", id).
 			Updates(map[string]any{"failed_at": s.Now(), "locked_until": nil, "last_error": clip(why), "payload": ""}).Error; err != nil {
 			return err

@@ -15,6 +15,11 @@ const (
 	MailPromotion    = "promotion"    // a waitlisted RSVP got a place
 	MailReminder     = "reminder"     // the event starts soon
 	MailMessage      = "message"      // the organisers wrote to the people coming
+
+	// Kinds of email to organisers' accounts and invited organisers.
+	MailPasswordReset   = "password_reset"   // a link to choose a new password
+	MailPasswordChanged = "password_changed" // the account's password changed
+	MailInvitation      = "invitation"       // an invitation to join a group
 )
 
 // ChangeAlertDelay is how long a change alert waits for further edits: edits
@@ -23,7 +28,8 @@ const (
 const ChangeAlertDelay = 110 * time.Second
 
 // MailItem is one message taken from the outbox to send, with what it needs:
-// the RSVP (with its email) and its event as they are now.
+// the RSVP (with its email) and its event as they are now, or for mail to
+// organisers the account or the invitation.
 type MailItem struct {
 	ID       int64
 	Kind     string
@@ -39,6 +45,14 @@ type MailItem struct {
 	Unsubscribe string
 	RSVP        *RSVP
 	Event       *Event
+	// Account is the organiser's account of password mail (RSVP and Event
+	// are then nil).
+	Account *Account
+	// Invitation is the invitation of an invitation message, with its
+	// group and the address it goes to (RSVP and Event are then nil).
+	Invitation *Invitation
+	// Inviter is the name of the account that made the invitation, if any.
+	Inviter string
 }
 
 // EventPlace is what a change alert compares: when and where.
