@@ -39,6 +39,8 @@ type outboxPayload struct {
 	Before *turnout.EventPlace `json:"before,omitempty"`
 	// Message is the id of an organiser message.
 	Message int64 `json:"message,omitempty"`
+	// Confirm is the token of the link that confirms a required email.
+	Confirm string `json:"confirm,omitempty"`
 }
 
 // queueAccountMail adds a message to an organiser's account to the outbox

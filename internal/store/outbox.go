@@ -83,7 +83,7 @@ func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem
 	if err := s.fillPosition(db, &r); err != nil {
 		return nil, err
 	}
-	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Token: p.Token, Before: p.Before,
+	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Token: p.Token, Confirm: p.Confirm, Before: p.Before,
 		Note: note, Unsubscribe: m.UnsubscribeToken, RSVP: &r, Event: &e}, nil
 }
 

@@ -37,6 +37,9 @@ type MailItem struct {
 	// Token is the manage token a confirmation or link message carries,
 	// kept in the outbox only until the message is sent.
 	Token string
+	// Confirm is the token of the link that confirms a required email
+	// (confirmation and link messages of an unconfirmed RSVP).
+	Confirm string
 	// Before is the event as the supporter last heard of it (change alerts).
 	Before *EventPlace
 	// Note is the organisers' message (kind message).
@@ -98,6 +101,9 @@ type OutboxService interface {
 	// QueueReminders queues the reminders due by now for each lead time
 	// before the start, each once, and returns how many.
 	QueueReminders(ctx context.Context, now time.Time, leads []time.Duration) (int, error)
+	// ReleaseUnconfirmed deletes the RSVPs whose time to confirm a required
+	// email ended by now, promoting the waitlist, and returns how many.
+	ReleaseUnconfirmed(ctx context.Context, now time.Time) (int, error)
 }
 
 // MailService is what the web layer asks of the store about email.
@@ -111,6 +117,12 @@ type MailService interface {
 	Unsubscribe(ctx context.Context, token string) error
 	// FindMailFailures lists undeliverable messages of an event's RSVPs.
 	FindMailFailures(ctx context.Context, eventID int64) ([]MailFailure, error)
+	// FindRSVPConfirmation returns the RSVP of a confirmation token and its
+	// event; ENOTFOUND for an unknown token.
+	FindRSVPConfirmation(ctx context.Context, token string) (*RSVP, *Event, error)
+	// ConfirmRSVP confirms the required email of the RSVP of a confirmation
+	// token, so that it is not released.
+	ConfirmRSVP(ctx context.Context, token string) (*RSVP, *Event, error)
 }
 
 // MaxMessageSubjectLen and MaxMessageBodyLen bound an organiser's message.
