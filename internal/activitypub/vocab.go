@@ -5,6 +5,11 @@
 // internal/web and the tables in internal/store.
 package activitypub
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // Media types of ActivityPub documents.
 const (
 	ContentType = "application/activity+json"
@@ -175,4 +180,16 @@ type Collection struct {
 	Type         string `json:"type"`
 	TotalItems   int    `json:"totalItems"`
 	OrderedItems []any  `json:"orderedItems,omitempty"`
+}
+
+// Marshal encodes a document as other servers read it, without escaping
+// HTML characters in content.
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }

@@ -2,7 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -141,7 +140,7 @@ func (w *Worker) render(a *turnout.Announcement) ([]byte, error) {
 	if a.Group == nil {
 		return nil, fmt.Errorf("activitypub: announcement of event %d has no group", a.EventID)
 	}
-	return json.Marshal(w.Site.Announce(a, a.Group.Slug, w.Now()))
+	return Marshal(w.Site.Announce(a, a.Group.Slug, w.Now()))
 }
 
 // deliver posts one delivery and reports the outcome to the store. A 2xx is

@@ -87,7 +87,7 @@ func (s *Server) activityNegotiation(object fiber.Handler) fiber.Handler {
 
 // sendActivity writes v as an ActivityPub document.
 func sendActivity(c *fiber.Ctx, v any) error {
-	b, err := json.Marshal(v)
+	b, err := activitypub.Marshal(v)
 	if err != nil {
 		return err
 	}
@@ -427,7 +427,7 @@ func (s *Server) handleActivity(c *fiber.Ctx, actor *activitypub.RemoteActor, ki
 			return errInbox(turnout.EMALFORMED, "The body is not an ActivityPub activity.")
 		}
 		delete(follow, "@context")
-		accept, err := json.Marshal(s.fed.site.Accept(g.Slug, follow))
+		accept, err := activitypub.Marshal(s.fed.site.Accept(g.Slug, follow))
 		if err != nil {
 			return err
 		}
