@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -93,6 +94,21 @@ func (s *Server) removeFollower(c *fiber.Ctx) error {
 	return s.redirectFlash(c, "/groups/"+g.Slug+"/federation", "Follower removed. They can follow again unless you block their server.")
 }
 
+// serverName reads the server an owner typed: a name, an address pasted
+// from the browser, or someone's @user@server handle.
+func serverName(typed string) string {
+	d := strings.ToLower(strings.TrimSpace(typed))
+	if strings.Contains(d, "://") {
+		if u, err := url.Parse(d); err == nil {
+			return u.Hostname()
+		}
+	}
+	if i := strings.LastIndexByte(d, '@'); i >= 0 {
+		d = d[i+1:]
+	}
+	return strings.TrimSuffix(d, "/")
+}
+
 // validDomain reports whether d looks like a host name.
 func validDomain(d string) bool {
 	if len(d) < 3 || len(d) > 253 || !strings.Contains(d, ".") || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
@@ -114,9 +130,7 @@ func (s *Server) blockDomain(c *fiber.Ctx) error {
 		return err
 	}
 	typed := c.FormValue("domain")
-	d := strings.ToLower(strings.TrimSpace(typed))
-	d = strings.TrimPrefix(strings.TrimPrefix(d, "https://"), "http://")
-	d = strings.TrimPrefix(strings.TrimSuffix(d, "/"), "@")
+	d := serverName(typed)
 	if !validDomain(d) {
 		return s.renderFederation(c, g, m, "Enter a server's name, such as mastodon.example.", typed)
 	}

@@ -13,10 +13,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/turnout-org/turnout/internal/activitypub"
 	"github.com/turnout-org/turnout/internal/preview"
@@ -30,6 +33,7 @@ const testSecret = "a test secret that seals actor keys"
 // fedTurnout is a Turnout instance with federation on, served on a real
 // loopback listener whose address is its base URL, as signatures need.
 type fedTurnout struct {
+	app    *fiber.App
 	base   string
 	srv    *Server
 	worker *activitypub.Worker
@@ -57,7 +61,7 @@ func newFedTurnout(t *testing.T, st *store.Store) *fedTurnout {
 	site, _ := activitypub.NewSite(cfg.BaseURL, "en")
 	w := &activitypub.Worker{Store: st, Site: site, Keys: keys, Log: log,
 		Client: &activitypub.Client{HTTP: preview.Fetcher{AllowPrivate: true}.HTTPClient(), Now: time.Now}}
-	return &fedTurnout{base: cfg.BaseURL, srv: s, worker: w}
+	return &fedTurnout{app: app, base: cfg.BaseURL, srv: s, worker: w}
 }
 
 // run lets the worker do all it has due.
@@ -457,6 +461,57 @@ func TestDeliveryReachesEveryInboxOnceAndRetriesADownOne(t *testing.T) {
 		}
 		if _, d := countFederationRows(t, st); d != 0 {
 			t.Fatalf("%d deliveries left", d)
+		}
+	})
+}
+
+// TestOwnerBlocksAServer: a blocked server's followers go, and its people
+// can no longer follow (403); a block of something that is no server name
+// is refused with 422 and changes nothing; turning federation off hides the
+// actor (404).
+func TestOwnerBlocksAServer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := newFedTurnout(t, st)
+		remote := newRemoteServer(t)
+		seedOrganiser(t, st, "ada@example.org", "riverside")
+		g, _ := st.FindGroupBySlug(ctx, "riverside")
+		actorURL := tn.base + "/ap/groups/riverside"
+		if code, body := remote.send(actorURL+"/inbox", remote.follow(actorURL, "alice"), nil); code != 202 {
+			t.Fatalf("Follow: %d %s", code, body)
+		}
+		b := newBrowser(t, tn.app)
+		b.login("ada@example.org", testPassword)
+		if resp, body := b.get("/groups/riverside/federation"); resp.StatusCode != 200 || !strings.Contains(body, remote.actor("alice")) {
+			t.Fatalf("federation page: %d, follower not listed", resp.StatusCode)
+		}
+		for _, bad := range []string{"", "not a server", "-", "exa mple.org", strings.Repeat("a", 300) + ".org"} {
+			resp, body := b.post("/groups/riverside/federation", "/groups/riverside/federation/blocks", url.Values{"domain": {bad}})
+			if resp.StatusCode != 422 || !strings.Contains(body, "Enter a server") {
+				t.Fatalf("block %q: status %d", bad, resp.StatusCode)
+			}
+		}
+		if blocked, _ := st.FindBlockedDomains(ctx, g.ID); len(blocked) != 0 {
+			t.Fatalf("blocked %v after refused input", blocked)
+		}
+		domain := activitypub.Domain(remote.base)
+		if resp, _ := b.post("/groups/riverside/federation", "/groups/riverside/federation/blocks", url.Values{"domain": {remote.base + "/"}}); resp.StatusCode != 303 {
+			t.Fatalf("block: status %d", resp.StatusCode)
+		}
+		if n, _ := st.CountFollowers(ctx, g.ID); n != 0 {
+			t.Fatalf("%d followers left on a blocked server", n)
+		}
+		if code, _ := remote.send(actorURL+"/inbox", remote.follow(actorURL, "bob"), nil); code != 403 {
+			t.Fatalf("Follow from %s after the block: %d, want 403", domain, code)
+		}
+		if n, _ := st.CountFollowers(ctx, g.ID); n != 0 {
+			t.Fatal("a blocked server's Follow was stored")
+		}
+		if resp, _ := b.post("/groups/riverside/federation", "/groups/riverside/federation", url.Values{"on": {"off"}}); resp.StatusCode != 303 {
+			t.Fatalf("federation off: status %d", resp.StatusCode)
+		}
+		if code, _ := getActivityJSON(t, actorURL); code != 404 {
+			t.Fatalf("the actor of a group with federation off: %d, want 404", code)
 		}
 	})
 }
