@@ -39,7 +39,7 @@ type fedTurnout struct {
 	worker *activitypub.Worker
 }
 
-func newFedTurnout(t *testing.T, st *store.Store) *fedTurnout {
+func newFedTurnout(t testing.TB, st *store.Store) *fedTurnout {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
