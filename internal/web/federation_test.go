@@ -515,3 +515,44 @@ func TestOwnerBlocksAServer(t *testing.T) {
 		}
 	})
 }
+
+// TestFederationDiscoveryAndSwitch: NodeInfo points at 2.1 and the instance
+// actor; with federation off (the default without TURNOUT_SECRET_KEY) every
+// ActivityPub address is 404 and pages ignore the Accept header.
+func TestFederationDiscoveryAndSwitch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		tn := newFedTurnout(t, st)
+		seedGroup(t, st, "riverside")
+		code, index := getActivityJSON(t, tn.base+"/.well-known/nodeinfo")
+		links := fmt.Sprint(index["links"])
+		if code != 200 || !strings.Contains(links, tn.base+"/nodeinfo/2.1") || !strings.Contains(links, tn.base+"/ap/actor") {
+			t.Fatalf("nodeinfo index: %d %v", code, index)
+		}
+		if code, ni := getActivityJSON(t, tn.base+"/nodeinfo/2.1"); code != 200 || ni["version"] != "2.1" || fmt.Sprint(ni["protocols"]) != "[activitypub]" {
+			t.Fatalf("nodeinfo: %d %v", code, ni)
+		}
+		if code, a := getActivityJSON(t, tn.base+"/ap/actor"); code != 200 || a["type"] != "Application" || a["publicKey"] == nil {
+			t.Fatalf("instance actor: %d %v", code, a)
+		}
+		if code, _ := getActivityJSON(t, tn.base+"/.well-known/webfinger?resource=acct:nobody@"+strings.TrimPrefix(tn.base, "http://")); code != 404 {
+			t.Fatalf("webfinger of no group: %d", code)
+		}
+
+		off := serve(t, newTestApp(t, testConfig(t), st))
+		for _, p := range []string{"/.well-known/webfinger?resource=acct:riverside@turnout.test", "/.well-known/nodeinfo", "/nodeinfo/2.1", "/ap/actor", "/ap/groups/riverside"} {
+			if code, _ := getActivityJSON(t, off+p); code != 404 {
+				t.Errorf("federation off: %s answers %d, want 404", p, code)
+			}
+		}
+		req, _ := http.NewRequest("GET", off+"/groups/riverside", nil)
+		req.Header.Set("Accept", activitypub.ContentType)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("group page with federation off: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	})
+}
