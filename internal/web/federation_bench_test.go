@@ -2,9 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -25,7 +22,7 @@ func BenchmarkFederationDelivery(b *testing.B) {
 			g, _ := seedGroup(b, st, "riverside")
 			inboxes := make([]string, 20)
 			for i := range inboxes {
-				inboxes[i] = acceptingInbox(b)
+				inboxes[i] = acceptingInboxStatus(b, http.StatusAccepted)
 			}
 			ctx := context.Background()
 			body := []byte(`{"type":"Update"}`)
@@ -47,19 +44,4 @@ func BenchmarkFederationDelivery(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
 		})
 	}
-}
-
-// acceptingInbox serves an inbox on loopback that answers 202 to anything.
-func acceptingInbox(b *testing.B) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusAccepted)
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	b.Cleanup(func() { _ = srv.Close() })
-	return fmt.Sprintf("http://%s/inbox", ln.Addr())
 }

@@ -556,3 +556,63 @@ func TestFederationDiscoveryAndSwitch(t *testing.T) {
 		}
 	})
 }
+
+// TestDeadInboxIsGivenUp: an inbox that answers 503 for three days is
+// tried on the backoff schedule and then given up with its reason kept; an
+// inbox that answers 410 is given up at once.
+func TestDeadInboxIsGivenUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := newFedTurnout(t, st)
+		g, _ := seedGroup(t, st, "riverside")
+		down := newRemoteServer(t)
+		down.down = true
+		gone := acceptingInboxStatus(t, http.StatusGone)
+		for _, inbox := range []string{down.base + "/inbox", gone} {
+			if err := st.QueueDelivery(ctx, &turnout.Delivery{GroupID: g.ID, Inbox: inbox, Body: []byte(`{"type":"Update"}`)}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock := time.Now()
+		tn.worker.Now = func() time.Time { return clock }
+		tries := 0
+		for ; tries < 40; tries++ {
+			tn.run(t)
+			var failed int
+			_ = st.SQLDB().QueryRow("SELECT COUNT(*) FROM ap_deliveries WHERE failed_at IS NOT NULL").Scan(&failed)
+			if failed == 2 {
+				break
+			}
+			clock = clock.Add(7 * time.Hour)
+		}
+		var attempts int
+		var why string
+		if err := st.SQLDB().QueryRow("SELECT attempts, last_error FROM ap_deliveries WHERE inbox = $1", down.base+"/inbox").Scan(&attempts, &why); err != nil {
+			t.Fatal(err)
+		}
+		if attempts < 10 || tries*7 < 72 || !strings.Contains(why, "503") {
+			t.Fatalf("given up after %d attempts over %d h (%q): want retries over three days", attempts, tries*7, why)
+		}
+		if err := st.SQLDB().QueryRow("SELECT attempts, last_error FROM ap_deliveries WHERE inbox = $1", gone).Scan(&attempts, &why); err != nil {
+			t.Fatal(err)
+		}
+		if attempts != 1 || !strings.Contains(why, "410") {
+			t.Fatalf("a 410 inbox: %d attempts (%q), want given up at once", attempts, why)
+		}
+	})
+}
+
+// acceptingInboxStatus serves an inbox on loopback that answers status.
+func acceptingInboxStatus(t testing.TB, status int) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(status)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return fmt.Sprintf("http://%s/inbox", ln.Addr())
+}
