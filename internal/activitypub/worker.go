@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/turnout-org/turnout/internal/turnout"
+	"github.com/turnout-org/turnout/internal/worker"
 )
 
 // Worker tells followers what changed: it turns owed announcements into
@@ -81,20 +82,7 @@ func (w *Worker) defaults() {
 // Run works until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	for {
-		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Error("federation", "err", err)
-		}
-		if n == w.Batch && err == nil {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(w.Poll):
-		}
-	}
+	worker.Loop(ctx, w.Poll, w.Batch, w.RunOnce, func(err error) { w.Log.Error("federation", "err", err) })
 }
 
 // RunOnce queues owed announcements, then claims and posts one batch of
