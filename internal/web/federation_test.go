@@ -616,3 +616,80 @@ func acceptingInboxStatus(t testing.TB, status int) string {
 	t.Cleanup(func() { _ = srv.Close() })
 	return fmt.Sprintf("http://%s/inbox", ln.Addr())
 }
+
+// instanceSigner is a Turnout instance's own actor, signing as it does.
+func (f *fedTurnout) instanceSigner(t *testing.T, st *store.Store) (string, activitypub.Signer) {
+	t.Helper()
+	k, err := st.ActorKey(context.Background(), turnout.InstanceKeyOwner, f.worker.Keys.New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := f.worker.Keys.Open(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := f.base + "/ap/actor"
+	return actor, activitypub.Signer{KeyID: activitypub.KeyID(actor), Key: priv}
+}
+
+// TestTwoTurnoutsFollowEachOther: each instance's actor follows a group on
+// the other, so that every request in both directions (the signed Follow,
+// the signed fetch of the follower's actor, the Accept, the Create) is
+// signed by one Turnout and verified by the other. Every delivery is taken
+// (2xx): none is left waiting or given up on either side.
+func TestTwoTurnoutsFollowEachOther(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, stA *store.Store) {
+		stB := storetest.Open(t, storetest.SQLiteTarget(t))
+		a, b := newFedTurnout(t, stA), newFedTurnout(t, stB)
+		gA, _ := seedGroup(t, stA, "riverside")
+		gB, _ := seedGroup(t, stB, "hillside")
+		client := &activitypub.Client{HTTP: http.DefaultClient, Now: time.Now}
+		follow := func(from *fedTurnout, fromStore *store.Store, to *fedTurnout, group string) {
+			actor, signer := from.instanceSigner(t, fromStore)
+			target := to.base + "/ap/groups/" + group
+			body, _ := json.Marshal(map[string]any{"@context": "https://www.w3.org/ns/activitystreams",
+				"id": actor + "#follow-" + group, "type": "Follow", "actor": actor, "object": target})
+			status, err := client.Post(context.Background(), target+"/inbox", body, signer)
+			if err != nil || status != 202 {
+				t.Fatalf("Follow of %s: %d %v", target, status, err)
+			}
+		}
+		follow(a, stA, b, "hillside")
+		follow(b, stB, a, "riverside")
+		seedEvent(t, stA, gA.ID, "Riverside vigil", 48*time.Hour, nil)
+		seedEvent(t, stB, gB.ID, "Hillside picket", 48*time.Hour, nil)
+		for _, f := range []*fedTurnout{a, b} {
+			if n, err := f.worker.Store.Announce(context.Background(), time.Now(), 10, func(an *turnout.Announcement) ([]byte, error) {
+				return activitypub.Marshal(f.worker.Site.Announce(an, an.Group.Slug, time.Now()))
+			}); err != nil || n != 1 {
+				t.Fatalf("announced %d events (%v), want the new one", n, err)
+			}
+		}
+		for name, st := range map[string]*store.Store{"A": stA, "B": stB} {
+			if waiting, _, _ := st.CountDeliveries(context.Background()); waiting != 2 {
+				t.Fatalf("instance %s has %d deliveries waiting, want an Accept and a Create", name, waiting)
+			}
+		}
+		for i := 0; i < 2; i++ {
+			a.run(t)
+			b.run(t)
+		}
+		for name, st := range map[string]*store.Store{"A": stA, "B": stB} {
+			waiting, failed, err := st.CountDeliveries(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if waiting != 0 || failed != 0 {
+				var why string
+				_ = st.SQLDB().QueryRow("SELECT last_error FROM ap_deliveries LIMIT 1").Scan(&why)
+				t.Fatalf("instance %s: %d deliveries waiting, %d given up (%s): the other Turnout refused them", name, waiting, failed, why)
+			}
+		}
+		if n, _ := stA.CountFollowers(context.Background(), gA.ID); n != 1 {
+			t.Fatalf("riverside has %d followers, want B's actor", n)
+		}
+		if n, _ := stB.CountFollowers(context.Background(), gB.ID); n != 1 {
+			t.Fatalf("hillside has %d followers, want A's actor", n)
+		}
+	})
+}
