@@ -13,9 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/turnout-org/turnout/internal/activitypub"
 	"github.com/turnout-org/turnout/internal/config"
 	"github.com/turnout-org/turnout/internal/demo"
 	"github.com/turnout-org/turnout/internal/mail"
+	"github.com/turnout-org/turnout/internal/preview"
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/turnout"
 	"github.com/turnout-org/turnout/internal/web"
@@ -79,6 +81,12 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer stopMailer()
+	stopFederation, err := startFederation(cfg, log, st)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopFederation()
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Turnout is listening on %s\n", url)
 	if *withDemo {
@@ -152,6 +160,31 @@ func startMailer(cfg config.Config, log *slog.Logger, st *store.Store, stderr io
 		from = mail.DefaultFrom(cfg.BaseURL)
 	}
 	w := &mail.Worker{Store: st, Sender: sender, Log: log, Base: cfg.BaseURL, From: from, Leads: cfg.ReminderLeads}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	return func() { cancel(); <-done }, nil
+}
+
+// startFederation starts the worker that tells the groups' followers of
+// their events, when federation is on. stop waits for deliveries in hand.
+func startFederation(cfg config.Config, log *slog.Logger, st *store.Store) (stop func(), err error) {
+	if !cfg.FederationOn() {
+		if cfg.Federation {
+			log.Info("federation is off: set TURNOUT_SECRET_KEY to let people follow groups from Mastodon and Mobilizon")
+		}
+		return func() {}, nil
+	}
+	keys, err := activitypub.NewKeys(cfg.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	site, err := activitypub.NewSite(cfg.BaseURL, "en")
+	if err != nil {
+		return nil, err
+	}
+	client := &activitypub.Client{HTTP: preview.Fetcher{AllowPrivate: cfg.AllowPrivateFetch}.HTTPClient(), Now: time.Now}
+	w := &activitypub.Worker{Store: st, Site: site, Keys: keys, Client: client, Log: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()

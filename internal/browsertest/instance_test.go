@@ -45,6 +45,7 @@ func startInstance(t *testing.T) *instance {
 		t.Fatal(err)
 	}
 	cfg.Addr, cfg.BaseURL = ln.Addr().String(), origin
+	cfg.SecretKey = "a browser-test secret for actor keys" // federation on
 	app, err := web.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,13 @@ type Config struct {
 	MailFrom          string          // TURNOUT_MAIL_FROM: the From address of every message
 	ReminderLeads     []time.Duration // TURNOUT_REMINDER_LEAD: reminders this long before each start
 	MetricsToken      string          // TURNOUT_METRICS_TOKEN: bearer token /metrics requires; empty turns /metrics off (404)
+	Federation        bool            // TURNOUT_FEDERATION: groups are ActivityPub actors (needs SecretKey)
+	SecretKey         string          // TURNOUT_SECRET_KEY: seals the actors' private keys at rest
 }
+
+// FederationOn reports whether groups federate: TURNOUT_FEDERATION is on
+// and TURNOUT_SECRET_KEY is set to seal their keys.
+func (c Config) FederationOn() bool { return c.Federation && c.SecretKey != "" }
 
 // MailOn reports whether Turnout sends email (TURNOUT_SMTP_URL is set).
 func (c Config) MailOn() bool { return c.SMTPURL != "" }
@@ -111,6 +117,7 @@ func Load(getenv func(string) string) (Config, error) {
 	intVar("TURNOUT_DATABASE_MAX_CONNS", 0, 0, &c.DatabaseMaxConns)
 	boolVar("TURNOUT_OPEN_SIGNUP", true, &c.OpenSignup)
 	boolVar("TURNOUT_ALLOW_PRIVATE_FETCH", false, &c.AllowPrivateFetch)
+	boolVar("TURNOUT_FEDERATION", true, &c.Federation)
 	durVar("TURNOUT_FEED_MAX_AGE", 300*time.Second, &c.FeedMaxAge)
 	durVar("TURNOUT_SHUTDOWN_TIMEOUT", 15*time.Second, &c.ShutdownGrace)
 	durVar("TURNOUT_PURGE_INTERVAL", time.Hour, &c.PurgeInterval)
@@ -135,6 +142,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MetricsToken = get("TURNOUT_METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		errs = append(errs, "TURNOUT_METRICS_TOKEN: use at least 16 characters (for example: openssl rand -hex 32)")
+	}
+	if c.SecretKey = get("TURNOUT_SECRET_KEY"); c.SecretKey != "" && len(c.SecretKey) < 16 {
+		errs = append(errs, "TURNOUT_SECRET_KEY: use at least 16 characters (for example: openssl rand -hex 32)")
 	}
 	c.SMTPURL = get("TURNOUT_SMTP_URL")
 	c.MailFrom = get("TURNOUT_MAIL_FROM")

@@ -48,3 +48,24 @@ func TestFileSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestFederationNeedsALongEnoughSecret(t *testing.T) {
+	env := map[string]string{}
+	get := func(k string) string { return env[k] }
+	c, err := Load(get)
+	if err != nil || !c.Federation || c.FederationOn() {
+		t.Fatalf("default: federation %v, on %v, err %v: want the switch on but federation off without a secret", c.Federation, c.FederationOn(), err)
+	}
+	env["TURNOUT_SECRET_KEY"] = "short"
+	if _, err := Load(get); err == nil || !strings.Contains(err.Error(), "TURNOUT_SECRET_KEY") {
+		t.Fatalf("a short secret: %v", err)
+	}
+	env["TURNOUT_SECRET_KEY"] = "0123456789abcdef0123"
+	if c, err = Load(get); err != nil || !c.FederationOn() {
+		t.Fatalf("with a secret: on %v, err %v", c.FederationOn(), err)
+	}
+	env["TURNOUT_FEDERATION"] = "off"
+	if c, err = Load(get); err != nil || c.FederationOn() {
+		t.Fatalf("TURNOUT_FEDERATION=off: on %v, err %v", c.FederationOn(), err)
+	}
+}

@@ -89,6 +89,13 @@ func (f Fetcher) Fetch(ctx context.Context, rawURL string) (*Meta, error) {
 	return m, nil
 }
 
+// HTTPClient is the guarded client Fetch uses, for other server-side
+// fetches of addresses the public gives (ActivityPub actors and inboxes).
+func (f Fetcher) HTTPClient() *http.Client { return f.client() }
+
+// IsBlocked reports whether err is a refusal to dial a private address.
+func IsBlocked(err error) bool { return errors.Is(err, errBlocked) }
+
 func (f Fetcher) client() *http.Client {
 	dialer := &net.Dialer{Timeout: Timeout, Control: f.control}
 	transport := &http.Transport{

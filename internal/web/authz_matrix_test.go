@@ -86,6 +86,13 @@ func matrixRoutes() []matrixRoute {
 		{name: "SettingsPage", method: "GET", path: "/groups/riverside/settings", ok: 200, shows: `name="timezone"`},
 		{name: "SettingsSave", method: "POST", path: "/groups/riverside/settings", form: url.Values{"name": {"Renamed {n}"}, "timezone": {"UTC"}}, ok: 303,
 			effects: one("SELECT name FROM groups WHERE id = {group}", "Renamed {n}")},
+		{name: "FederationPage", method: "GET", path: "/groups/riverside/federation", ok: 200, shows: "social{n}.example/users/fixture"},
+		{name: "FederationOff", method: "POST", path: "/groups/riverside/federation", form: url.Values{"on": {"off"}}, ownerOnly: true, ok: 303,
+			effects: one("SELECT count(*) FROM ap_groups_off WHERE group_id = {group}", "1")},
+		{name: "RemoveFollower", method: "POST", path: "/groups/riverside/federation/followers/remove", form: url.Values{"actor": {"https://social{n}.example/users/fixture"}}, ownerOnly: true, ok: 303,
+			effects: one("SELECT count(*) FROM ap_followers WHERE actor_id = 'https://social{n}.example/users/fixture'", "0")},
+		{name: "BlockDomain", method: "POST", path: "/groups/riverside/federation/blocks", form: url.Values{"domain": {"social{n}.example"}}, ownerOnly: true, ok: 303,
+			effects: []effect{{"SELECT count(*) FROM ap_blocks WHERE domain = 'social{n}.example'", "1"}, {"SELECT count(*) FROM ap_followers WHERE domain = 'social{n}.example'", "0"}}},
 		{name: "DeleteGroup", method: "POST", path: "/groups/riverside/delete", form: url.Values{"confirm": {"riverside"}}, ownerOnly: true, ok: 409},
 		{name: "MembersPage", method: "GET", path: "/groups/riverside/members", ok: 200, shows: "member{n}@example.org"},
 		{name: "Invite", method: "POST", path: "/groups/riverside/members/invite", form: url.Values{"role": {"organiser"}}, ownerOnly: true, ok: 200,
@@ -348,6 +355,10 @@ func newFixture(t *testing.T, st *store.Store, groupID int64, a actor, n int) ma
 		t.Fatal(err)
 	}
 	fx.rsvp = r.ID
+	follower := fmt.Sprintf("https://social%d.example/users/fixture", n)
+	if err := st.AddFollower(ctx, &turnout.Follower{GroupID: groupID, ActorID: follower, Inbox: follower + "/inbox", Domain: fmt.Sprintf("social%d.example", n)}); err != nil {
+		t.Fatal(err)
+	}
 	if a.account != 0 {
 		tok, err := st.CreateAPIToken(ctx, a.account, fmt.Sprintf("fixture %d", n))
 		if err != nil {

@@ -128,5 +128,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 
 // wantsJSON reports whether the error answer should be JSON.
 func wantsJSON(c *fiber.Ctx) bool {
-	return strings.HasPrefix(c.Path(), "/api/") || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+	p := c.Path()
+	return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/ap/") || strings.HasPrefix(p, "/.well-known/") ||
+		strings.HasPrefix(p, "/nodeinfo/") || c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
 }

@@ -26,8 +26,9 @@ func (s *Server) routes(app *fiber.App) {
 	// before /events/:slug, which would otherwise match them.
 	app.Get("/", s.homePage)
 	s.feedRoutes(app)
-	app.Get("/events/:slug", s.eventPage)
-	app.Get("/groups/:group", s.groupPage)
+	app.Get("/events/:slug", s.activityNegotiation(s.eventObject), s.eventPage)
+	app.Get("/groups/:group", s.activityNegotiation(s.groupActor), s.groupPage)
+	s.federationRoutes(app)
 
 	// Organisers: accounts, groups, events (pages and API).
 	s.organiserRoutes(app)

@@ -31,6 +31,7 @@ type Store interface {
 	turnout.MailService
 	turnout.OrganiserMailService
 	turnout.PasswordResetService
+	turnout.FederationService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -51,6 +52,8 @@ type Server struct {
 	feedIndex feedIndex
 	// static holds web/static under fingerprinted names.
 	static *staticAssets
+	// fed serves ActivityPub; nil when federation is off.
+	fed *federation
 }
 
 // New builds the Fiber application with its middleware and routes. It loads
@@ -74,6 +77,9 @@ func (s *Server) app() (*fiber.App, error) {
 		return nil, err
 	}
 	s.static = static
+	if s.fed, err = s.newFederation(); err != nil {
+		return nil, err
+	}
 	views, err := newViews(static)
 	if err != nil {
 		return nil, err
