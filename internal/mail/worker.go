@@ -129,7 +129,7 @@ func (w *Worker) send(ctx context.Context, item *turnout.MailItem) error {
 	defer cancel()
 	switch {
 	case err == nil:
-		return w.Store.MailSent(rctx, item.ID, item.Kind)
+		return w.Store.MailSent(rctx, item)
 	case errors.Is(err, ErrPermanent) || item.Attempts >= maxAttempts:
 		w.Log.Warn("email not delivered", "kind", item.Kind, "outbox_id", item.ID, "err", err)
 		return w.Store.MailFailed(rctx, item.ID, item.Kind, err.Error())

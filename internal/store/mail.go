@@ -29,6 +29,8 @@ type outboxRow struct {
 	LastError    string
 	FailedAt     *time.Time
 	CreatedAt    time.Time
+	// Revision counts the edits that pushed a change alert back.
+	Revision int
 }
 
 func (outboxRow) TableName() string { return "outbox" }
@@ -92,7 +94,9 @@ func mailRecipients(tx *gorm.DB, eventID int64) ([]int64, error) {
 
 // enqueueChange queues a change alert to every recipient of the event. A
 // pending alert to the same RSVP is pushed back instead, keeping what the
-// supporter last heard (before), so that several edits make one message.
+// supporter last heard (before), so that several edits make one message;
+// its revision rises, so that a worker sending it at this moment knows that
+// an edit came after what it read (MailSent).
 func (s *Store) enqueueChange(tx *gorm.DB, eventID int64, before turnout.EventPlace, t time.Time) error {
 	if !s.mailOn {
 		return nil
@@ -113,7 +117,7 @@ func (s *Store) enqueueChange(tx *gorm.DB, eventID int64, before turnout.EventPl
 	return tx.Clauses(clause.OnConflict{
 		Columns:     []clause.Column{{Name: "rsvp_id"}},
 		TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "kind = 'change'"}}},
-		DoUpdates:   clause.Assignments(map[string]any{"due_at": due}),
+		DoUpdates:   clause.Assignments(map[string]any{"due_at": due, "revision": gorm.Expr("outbox.revision + 1")}),
 	}).CreateInBatches(rows, 200).Error
 }
 

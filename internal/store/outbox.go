@@ -23,7 +23,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, limit int, lease t
 	}
 	var rows []outboxRow
 	err := db.Raw(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id IN (`+pick+`)
-		RETURNING id, kind, rsvp_id, account_id, invitation_id, payload, attempts`, now.Add(lease), now, now, limit).Scan(&rows).Error
+		RETURNING id, kind, rsvp_id, account_id, invitation_id, payload, attempts, revision`, now.Add(lease), now, now, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -77,23 +77,54 @@ func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem
 	if err := db.Take(&e, r.EventID).Error; err != nil {
 		return nil, notFound(err, "Event")
 	}
+	if row.Kind == turnout.MailChange && p.Before != nil && p.Before.Same(turnout.PlaceOf(&e)) {
+		return nil, s.dropUnchanged(db, row)
+	}
 	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
 		return nil, err
 	}
 	if err := s.fillPosition(db, &r); err != nil {
 		return nil, err
 	}
-	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Token: p.Token, Confirm: p.Confirm, Before: p.Before,
+	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Revision: row.Revision, Token: p.Token, Confirm: p.Confirm, Before: p.Before,
 		Note: note, Unsubscribe: m.UnsubscribeToken, RSVP: &r, Event: &e}, nil
 }
 
-// MailSent deletes a sent message and counts it, in one transaction.
-func (s *Store) MailSent(ctx context.Context, id int64, kind string) error {
+// dropUnchanged deletes a change alert whose time and place are back to what
+// the supporter last heard (an edit undone): it has nothing to say. An edit
+// that came since the claim (a higher revision) keeps it, released for the
+// next round.
+func (s *Store) dropUnchanged(db *gorm.DB, row *outboxRow) error {
+	res := db.Where("id = ? AND revision = ?", row.ID, row.Revision).Delete(&outboxRow{})
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	return db.Model(&outboxRow{}).Where("id = ?", row.ID).Update("locked_until", nil).Error
+}
+
+// MailSent deletes a sent message and counts it, in one transaction. A
+// change alert that an edit pushed back while it was being sent (its
+// revision rose since the claim) is not deleted: it stays queued for the
+// time that edit set, released, and remembers the time and place the
+// message just sent told, so that the next alert says what changed since.
+func (s *Store) MailSent(ctx context.Context, item *turnout.MailItem) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Delete(&outboxRow{}, id).Error; err != nil {
-			return err
+		res := tx.Where("id = ? AND revision = ?", item.ID, item.Revision).Delete(&outboxRow{})
+		if res.Error != nil {
+			return res.Error
 		}
-		return countMail(tx, kind, "sent")
+		if res.RowsAffected == 0 && item.Kind == turnout.MailChange && item.Event != nil {
+			told := turnout.PlaceOf(item.Event)
+			b, err := json.Marshal(outboxPayload{Before: &told})
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&outboxRow{}).Where("id = ?", item.ID).
+				Updates(map[string]any{"payload": string(b), "locked_until": nil, "attempts": 0, "last_error": ""}).Error; err != nil {
+				return err
+			}
+		}
+		return countMail(tx, item.Kind, "sent")
 	})
 }
 

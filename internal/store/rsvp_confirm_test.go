@@ -34,7 +34,7 @@ func confirmTokens(t *testing.T, st *store.Store, now time.Time) map[string]stri
 		if it.RSVP != nil && it.Confirm != "" {
 			out[it.RSVP.EmailValue()] = it.Confirm
 		}
-		if err := st.MailSent(context.Background(), it.ID, it.Kind); err != nil {
+		if err := st.MailSent(context.Background(), it); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -34,6 +34,9 @@ type MailItem struct {
 	ID       int64
 	Kind     string
 	Attempts int // sends tried, this one included
+	// Revision is the message's revision when it was claimed: a change
+	// alert's rises with each edit that pushes it back.
+	Revision int
 	// Token is the manage token a confirmation or link message carries,
 	// kept in the outbox only until the message is sent.
 	Token string
@@ -92,8 +95,9 @@ type OutboxService interface {
 	// gets them until it ends) and returns them with their RSVP and event.
 	// Messages whose RSVP lost its email or unsubscribed are deleted instead.
 	ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*MailItem, error)
-	// MailSent deletes a sent message and counts it.
-	MailSent(ctx context.Context, id int64, kind string) error
+	// MailSent deletes a sent message and counts it; a change alert that
+	// an edit pushed back while it was being sent stays queued instead.
+	MailSent(ctx context.Context, item *MailItem) error
 	// MailRetry puts a message back to be tried again at at.
 	MailRetry(ctx context.Context, id int64, at time.Time, why string) error
 	// MailFailed records that a message cannot be delivered, for organisers.
