@@ -181,8 +181,10 @@ func emailJourney(t *testing.T, opts ...tabOption) {
 
 // TestPasswordResetJourney, on a phone and on a desktop: an organiser who
 // forgot the password follows "Forgot your password?", asks for a link,
-// opens it from the email, chooses a new password and is signed in; then
-// the new password logs in and the link no longer works.
+// opens it from the email, chooses a new password and is signed in, and
+// invites an organiser by email (the mailed link is the one on the page,
+// and it opens the invitation); then the new password logs in and the
+// reset link no longer works.
 func TestPasswordResetJourney(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -225,6 +227,21 @@ func passwordResetJourney(t *testing.T, opts ...tabOption) {
 	tb.click(`form[action="`+link+`"] button[type=submit]`, 200)
 	tb.wantPath("/dashboard")
 	tb.see("main", "Password changed.")
+
+	// Signed in again, the owner invites an organiser by email.
+	tb.open("/groups/riverside/members", 200)
+	tb.fill("#email", "noor@example.org")
+	tb.click(`form[action="/groups/riverside/members/invite"] button[type=submit]`, 200)
+	tb.see("main", "We are emailing this invitation link to noor@example.org")
+	tb.checkA11y("Members after an emailed invitation")
+	invitation := in.mailTo(t, "noor@example.org", 1)
+	join := linkIn(t, invitation, in.origin, "/invitations/")
+	if got := tb.value("#invite-url"); got != in.origin+join {
+		tb.fatalf("the page shows %q, the email %q", got, in.origin+join)
+	}
+	noor := newTab(t, in.origin, opts...)
+	noor.open(join, 200)
+	noor.see("main h1", "Join Riverside Solidarity Network")
 
 	notice := in.mailTo(t, email, 2)
 	if notice.DecodedSubject() != "Your Turnout password was changed" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,6 +12,10 @@ import (
 // resetSentMessage is the one answer to a reset request, whether or not the
 // address has an account.
 const resetSentMessage = "If an account uses that address, we have emailed it a link to choose a new password. The link works once, for an hour. The email can take a few minutes; check your spam folder too."
+
+// resetFloor is the least time a well-formed reset request takes, far above
+// what the store's work for a known address adds.
+const resetFloor = 250 * time.Millisecond
 
 // errResetMailOff answers the reset pages on a site that sends no email.
 var errResetMailOff = turnout.Errorf(turnout.ENOTFOUND, "This site does not send email, so passwords cannot be reset by email. Ask whoever runs this Turnout site to set a new one with `turnout organiser add --password-stdin`.")
@@ -65,8 +70,14 @@ func (s *Server) requestPasswordReset(c *fiber.Ctx) error {
 				"Error": "Too many password reset requests. Wait a while (an hour at most) and try again; a link already sent still works for an hour."})
 		}
 	}
-	if err := s.store.RequestPasswordReset(c.UserContext(), norm); err != nil {
+	// An address with an account costs a few writes more than one without;
+	// every request takes at least resetFloor, so timing tells nothing.
+	ctx, start := c.UserContext(), time.Now()
+	if err := s.store.RequestPasswordReset(ctx, norm); err != nil {
 		return err
+	}
+	if left := resetFloor - time.Since(start); left > 0 {
+		s.delay(ctx, left)
 	}
 	return c.Redirect("/password/reset/sent", fiber.StatusSeeOther)
 }

@@ -280,3 +280,32 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestPasswordResetTakesTheSameTime: a request for an address with an
+// account and one without are both padded to resetFloor, so the answer's
+// timing does not tell which addresses have accounts.
+func TestPasswordResetTakesTheSameTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		cfg := testConfig(t)
+		cfg.SMTPURL = rig.smtp.URL()
+		s := newServer(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+		var delays []time.Duration
+		s.delay = func(_ context.Context, d time.Duration) { delays = append(delays, d) }
+		app, err := s.app()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seedOrganiser(t, st, "ana@example.org", "riverside")
+		b := newBrowser(t, app)
+		for _, email := range []string{"ana@example.org", "nobody@example.org"} {
+			delays = nil
+			if resp, _ := b.post("/password/reset", "/password/reset", url.Values{"email": {email}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: status %d", email, resp.StatusCode)
+			}
+			if len(delays) != 1 || delays[0] <= 0 || delays[0] > resetFloor {
+				t.Errorf("%s: padded by %v, want one wait under %v", email, delays, resetFloor)
+			}
+		}
+	})
+}
