@@ -73,15 +73,18 @@ func (s *Store) ConfirmRSVP(ctx context.Context, token string) (*turnout.RSVP, *
 const releaseBatch = 200
 
 // ReleaseUnconfirmed deletes the RSVPs whose time to confirm their email
-// ended by now, promoting each event's waitlist into the places they held
+// ended by now, of events that have not started and are not cancelled (an
+// RSVP checked in at the door stays, confirmed or not), promoting each
+// event's waitlist into the places they held
 // (and queueing "You have a place" to the promoted), one RSVP per
 // transaction under its event's lock. Several instances may run it at once:
 // each RSVP is read again under the lock, so it is released once, and one
 // confirmed in the meantime is kept. It returns how many it released.
 func (s *Store) ReleaseUnconfirmed(ctx context.Context, now time.Time) (int, error) {
 	var due []struct{ ID, EventID int64 }
-	err := s.db.WithContext(ctx).Model(&turnout.RSVP{}).Select("id, event_id").
-		Where("confirm_by IS NOT NULL AND confirm_by <= ?", now.UTC()).Order("confirm_by, id").Limit(releaseBatch).Scan(&due).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT r.id, r.event_id FROM rsvps r JOIN events e ON e.id = r.event_id
+		WHERE r.confirm_by IS NOT NULL AND r.confirm_by <= ? AND r.checked_in_at IS NULL AND e.starts_at > ? AND e.status <> ?
+		ORDER BY r.confirm_by, r.id LIMIT ?`, now.UTC(), now.UTC(), turnout.StatusCancelled, releaseBatch).Scan(&due).Error
 	if err != nil {
 		return 0, err
 	}
@@ -92,14 +95,17 @@ func (s *Store) ReleaseUnconfirmed(ctx context.Context, now time.Time) (int, err
 			if err != nil {
 				return err
 			}
+			if !e.StartsAt.After(now) || e.Status == turnout.StatusCancelled {
+				return nil // started or cancelled meanwhile: nothing to free
+			}
 			var r turnout.RSVP
 			q := tx
 			if s.dialect == Postgres {
 				q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 			}
-			err = q.Where("id = ? AND confirm_by IS NOT NULL AND confirm_by <= ?", d.ID, now.UTC()).Take(&r).Error
+			err = q.Where("id = ? AND confirm_by IS NOT NULL AND confirm_by <= ? AND checked_in_at IS NULL", d.ID, now.UTC()).Take(&r).Error
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return nil // confirmed, cancelled or released meanwhile
+				return nil // confirmed, checked in, cancelled or released meanwhile
 			} else if err != nil {
 				return err
 			}

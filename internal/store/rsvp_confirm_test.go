@@ -225,3 +225,46 @@ func TestReleaseAcrossInstances(t *testing.T) {
 	}
 	t.Logf("released per instance: %v", released)
 }
+
+// TestUnconfirmedKeptAtTheDoor: an unconfirmed RSVP checked in at the door,
+// or to an event that has started or was cancelled, is not released: there
+// is no place left to give, and the organisers' record of who came stays.
+func TestUnconfirmedKeptAtTheDoor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		st.SetMail(true)
+		unconfirmed := func(e *turnout.Event, email string) *turnout.RSVP {
+			r, _, err := st.CreateRSVP(ctx, e.ID, turnout.RSVPInput{Name: "N", Email: email, Status: turnout.RSVPGoing})
+			if err != nil || !r.Unconfirmed() {
+				t.Fatalf("%s: %+v, %v", email, r, err)
+			}
+			return r
+		}
+		door := newEvent(t, st, "door", 2*time.Hour, nil)
+		requireEmail(t, st, door, 1)
+		ada := unconfirmed(door, "ada@example.org")
+		unconfirmed(door, "bo@example.org")
+		if _, err := st.SetCheckedIn(ctx, door.ID, ada.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		soon := newEvent(t, st, "soon", 30*time.Minute, nil)
+		requireEmail(t, st, soon, 1)
+		unconfirmed(soon, "cy@example.org")
+		called := newEvent(t, st, "called-off", 3*time.Hour, nil)
+		requireEmail(t, st, called, 1)
+		unconfirmed(called, "dee@example.org")
+		if _, err := st.CancelEvent(ctx, called.ID, "Rain"); err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.ReleaseUnconfirmed(ctx, time.Now().Add(90*time.Minute))
+		if err != nil || n != 1 {
+			t.Fatalf("released %d, %v; want only Bo", n, err)
+		}
+		if g := going(t, st, door); g != 1 {
+			t.Fatalf("door event going %d, want Ada alone", g)
+		}
+		if g := going(t, st, soon); g != 1 {
+			t.Fatalf("started event going %d, want Cy kept", g)
+		}
+	})
+}
