@@ -105,6 +105,7 @@ type Event struct {
 	// Loaded by the store where a page needs them.
 	Group    *Group     `json:"-" gorm:"-"`
 	Articles []*Article `json:"-" gorm:"-"`
+	Image    *Image     `json:"-" gorm:"-"` // nil when the event has no picture
 }
 
 // Location returns the event's time zone, or UTC if the stored name is

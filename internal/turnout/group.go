@@ -19,6 +19,9 @@ type Group struct {
 	ContactEmail string    `json:"contact_email"`
 	CreatedAt    time.Time `json:"-"`
 	UpdatedAt    time.Time `json:"-"`
+
+	// Image is the group's picture, where the store loads it; nil when none.
+	Image *Image `json:"-" gorm:"-"`
 }
 
 // Membership roles.

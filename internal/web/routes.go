@@ -21,6 +21,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/metrics", s.metricsPage)
 
 	app.Get("/static/*", s.static.serve)
+	s.imageRoutes(app)
 
 	// Public pages. Feed routes such as /events/:slug.ics must be added
 	// before /events/:slug, which would otherwise match them.
