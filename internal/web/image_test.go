@@ -219,3 +219,6 @@ func hashOf(data string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// picturePNG is a w×h PNG.
+func picturePNG(t testing.TB, w, h int) []byte { return picturetest.PNG(t, picturetest.Gradient(w, h)) }
