@@ -24,7 +24,7 @@ func requested(r *turnout.RSVP) string {
 // fit. Freed places go to the waitlist in the same transaction.
 func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpdate) (*turnout.RSVP, error) {
 	var out *turnout.RSVP
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		r, e, err := s.lockedRSVP(tx, token)
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func (s *Store) FindEventRSVP(ctx context.Context, eventID, rsvpID int64) (*turn
 func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error) {
 	t := s.Now()
 	var n int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		// Mail tied to those RSVPs (queued messages with their manage
 		// tokens, unsubscribe tokens) goes with them.
 		expired := "SELECT r.id FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.purged_at IS NULL AND e.ends_at < ?"
