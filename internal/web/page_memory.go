@@ -89,7 +89,7 @@ func (s *Server) memoryPage(kind string, h fiber.Handler) fiber.Handler {
 		if entry != nil {
 			v, err := s.scopes.lookup(c.UserContext(), entry.scopes())
 			if err != nil {
-				return err
+				return s.orStalePage(c, entry, err)
 			}
 			if entry.fresh(v, s.now()) {
 				s.pageHits.Add(1)
@@ -98,11 +98,52 @@ func (s *Server) memoryPage(kind string, h fiber.Handler) fiber.Handler {
 			versions = v
 		}
 		if err := h(c); err != nil {
-			return err
+			return s.orStalePage(c, entry, err)
 		}
 		s.keepPage(c, key, entry, versions)
 		return nil
 	}
+}
+
+// staleNote is shown at the top of a page served from memory while the
+// database is down.
+const staleNote = `<p class="flash" role="status">This page may be out of date: the site cannot reach its database just now, so this is the last copy it showed. Replies and changes wait until it is back.</p>`
+
+// orStalePage answers a request that failed because the database is down
+// with the last copy of the page this instance rendered, if it has one:
+// status 200, a visible note on HTML pages, Warning 110 and a short public
+// max-age so that a cache in front may keep serving it. Any other error, or
+// no copy, goes on to the error handler (503 for an outage).
+func (s *Server) orStalePage(c *fiber.Ctx, e *pageEntry, err error) error {
+	if e == nil || e.body == nil || !s.isOutage(err) {
+		return err
+	}
+	c.Response().Reset()
+	s.setSecurityHeaders(c)
+	c.Status(fiber.StatusOK)
+	c.Set(fiber.HeaderContentType, e.ctype)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	c.Set("Warning", `110 - "Response is Stale"`)
+	body := e.body
+	if strings.HasPrefix(e.ctype, fiber.MIMETextHTML) {
+		body = withStaleNote(body)
+	}
+	return c.Send(body)
+}
+
+// withStaleNote inserts staleNote at the start of the page's <main>.
+func withStaleNote(page []byte) []byte {
+	s := string(page)
+	i := strings.Index(s, "<main")
+	if i < 0 {
+		return page
+	}
+	j := strings.IndexByte(s[i:], '>')
+	if j < 0 {
+		return page
+	}
+	at := i + j + 1
+	return []byte(s[:at] + "\n" + staleNote + s[at:])
 }
 
 // keepPage files the response just rendered under key: with its bytes when
