@@ -174,11 +174,21 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, f turnout.RSVPFilt
 	if f.Limit < 1 || f.Limit > turnout.MaxRSVPPage {
 		return nil, turnout.Errorf(turnout.EINVALID, "Ask for between 1 and %d RSVPs at once.", turnout.MaxRSVPPage)
 	}
-	db := s.db.WithContext(ctx)
 	var list []*turnout.RSVP
-	if err := rsvpSearch(db, eventID, f.Query).Where("id > ?", f.AfterID).Order("id").Limit(f.Limit).Find(&list).Error; err != nil {
+	err := s.readTx(ctx, func(tx *gorm.DB) error {
+		if err := rsvpSearch(tx, eventID, f.Query).Where("id > ?", f.AfterID).Order("id").Limit(f.Limit).Find(&list).Error; err != nil {
+			return err
+		}
+		return fillPositions(tx, eventID, list)
+	})
+	if err != nil {
 		return nil, err
 	}
+	return list, nil
+}
+
+// fillPositions sets each waitlisted RSVP's place on the waitlist.
+func fillPositions(tx *gorm.DB, eventID int64, list []*turnout.RSVP) error {
 	var ids []int64
 	for _, r := range list {
 		if r.Status == turnout.RSVPWaitlisted {
@@ -186,15 +196,15 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, f turnout.RSVPFilt
 		}
 	}
 	if len(ids) == 0 {
-		return list, nil
+		return nil
 	}
 	var places []struct {
 		ID       int64
 		Position int
 	}
-	if err := db.Raw(`SELECT id, position FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY `+waitlistOrder+`) AS position
+	if err := tx.Raw(`SELECT id, position FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY `+waitlistOrder+`) AS position
 		FROM rsvps WHERE event_id = ? AND status = ?) w WHERE id IN ?`, eventID, turnout.RSVPWaitlisted, ids).Scan(&places).Error; err != nil {
-		return nil, err
+		return err
 	}
 	position := make(map[int64]int, len(places))
 	for _, p := range places {
@@ -203,7 +213,7 @@ func (s *Store) FindRSVPs(ctx context.Context, eventID int64, f turnout.RSVPFilt
 	for _, r := range list {
 		r.Position = position[r.ID]
 	}
-	return list, nil
+	return nil
 }
 
 // SetCheckedIn records that an RSVP's party arrived at the door, or clears
