@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/turnout-org/turnout/internal/turnout"
+	"github.com/turnout-org/turnout/internal/worker"
 )
 
 // Worker sends what the outbox holds. Several workers (one per instance) may
@@ -34,7 +35,8 @@ type Worker struct {
 	lastReminders time.Time
 }
 
-// reminderEvery is how often the worker looks for reminders that came due.
+// reminderEvery is how often the worker looks for reminders that came due
+// and for unconfirmed RSVPs whose time ran out.
 const reminderEvery = time.Minute
 
 // Backoff is the wait before retry n (1-based) of a temporary failure:
@@ -72,28 +74,20 @@ func (w *Worker) defaults() {
 // Run sends due messages until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	for {
-		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Error("mail outbox", "err", err)
-		}
-		if n == w.Batch && err == nil {
-			continue // more may be due
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(w.Poll):
-		}
-	}
+	worker.Loop(ctx, w.Poll, w.Batch, w.RunOnce, func(err error) { w.Log.Error("mail outbox", "err", err) })
 }
 
 // RunOnce claims one batch of due messages and sends them, returning how
 // many it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.defaults()
-	if now := w.Now(); len(w.Leads) > 0 && now.Sub(w.lastReminders) >= reminderEvery {
-		if _, err := w.Store.QueueReminders(ctx, now, w.Leads); err != nil {
+	if now := w.Now(); now.Sub(w.lastReminders) >= reminderEvery {
+		if len(w.Leads) > 0 {
+			if _, err := w.Store.QueueReminders(ctx, now, w.Leads); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := w.Store.ReleaseUnconfirmed(ctx, now); err != nil {
 			return 0, err
 		}
 		w.lastReminders = now
@@ -123,7 +117,7 @@ func (w *Worker) send(ctx context.Context, item *turnout.MailItem) error {
 	defer cancel()
 	switch {
 	case err == nil:
-		return w.Store.MailSent(rctx, item.ID, item.Kind)
+		return w.Store.MailSent(rctx, item)
 	case errors.Is(err, ErrPermanent) || item.Attempts >= maxAttempts:
 		w.Log.Warn("email not delivered", "kind", item.Kind, "outbox_id", item.ID, "err", err)
 		return w.Store.MailFailed(rctx, item.ID, item.Kind, err.Error())
