@@ -54,20 +54,14 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 	return true, nil
 }
 
-// PromoteWaitlist moves waitlisted RSVPs of the event that fit whole into the
-// free going places, first come first served (by queue order), and returns how many
-// people it promoted. Call it in the transaction that freed places (a
+// promoteWaitlist moves waitlisted RSVPs of the event that fit whole into
+// the free going places, first come first served (by queue order), and
+// returns how many people it promoted and the ids of the promoted RSVPs that
+// have an email. Call it in the transaction that freed places (a
 // cancellation, fewer guests, a larger or removed capacity) after the event
 // row is locked (lockEvent, or an UPDATE of the row on Postgres), and bump the
 // feed versions in that transaction when the going count changed, as
 // UpdateEvent does anyway. It reads capacity and going count afresh from tx.
-func PromoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
-	n, _, err := promoteWaitlist(ctx, tx, eventID, t)
-	return n, err
-}
-
-// promoteWaitlist is PromoteWaitlist; it also returns the ids of the
-// promoted RSVPs that have an email.
 func promoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, []int64, error) {
 	var mailed []int64
 	promoted, err := promoteEach(ctx, tx, eventID, t, func(r *turnout.RSVP) {
@@ -78,7 +72,7 @@ func promoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Tim
 	return promoted, mailed, err
 }
 
-// promoteEach is the loop of PromoteWaitlist, calling done for each RSVP it promotes.
+// promoteEach is the loop of promoteWaitlist, calling done for each RSVP it promotes.
 func promoteEach(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time, done func(*turnout.RSVP)) (int, error) {
 	tx = tx.WithContext(ctx)
 	var e turnout.Event
@@ -391,7 +385,7 @@ func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, t tim
 	return nil
 }
 
-// promoteAndTell is PromoteWaitlist that also queues "You have a place" to
+// promoteAndTell is promoteWaitlist that also queues "You have a place" to
 // each promoted RSVP with an email.
 func (s *Store) promoteAndTell(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
 	n, ids, err := promoteWaitlist(ctx, tx, eventID, t)
