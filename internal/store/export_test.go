@@ -47,3 +47,19 @@ func (s *Store) BumpOutsideTransactionForTest(ctx context.Context, scopes ...str
 }
 
 var errRolledBackForTest = errors.New("rolled back on purpose")
+
+// AfterFirstFind runs fn once, right after the next query that loads rows
+// into structs (Find, Take, Pluck) has read all of them, so that a test can
+// write between two reads of one store method.
+func (s *Store) AfterFirstFind(fn func()) {
+	fired := false
+	after := func(*gorm.DB) {
+		if !fired {
+			fired = true
+			fn()
+		}
+	}
+	if err := s.db.Callback().Query().After("gorm:query").Register("test:after_first_read", after); err != nil {
+		panic(err)
+	}
+}

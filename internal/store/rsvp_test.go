@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -430,6 +431,48 @@ func TestRequeueKeepsRSVP(t *testing.T) {
 		got, _, err := st.FindRSVPByToken(ctx, cTok)
 		if err != nil || got.Status != turnout.RSVPGoing || got.ID != c.ID {
 			t.Fatalf("C after B cancels: %+v %v", got, err)
+		}
+	})
+}
+
+// TestFindRSVPsOneSnapshot: a waitlisted RSVP cancelled after FindRSVPs read
+// the page but before it read the waitlist positions still has its place in
+// the answer, and the one behind it keeps the place it had when the page was
+// read.
+func TestFindRSVPsOneSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEvent(t, st, "snap", 48*time.Hour, intp(1))
+		rsvp(t, st, e, "Ash", 0)
+		_, bea := rsvp(t, st, e, "Bea", 0)
+		rsvp(t, st, e, "Cai", 0)
+		st.AfterFirstFind(func() {
+			if err := st.CancelRSVP(ctx, bea); err != nil {
+				t.Errorf("cancel: %v", err)
+			}
+		})
+		list, err := st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, r := range list {
+			got[r.Name+" "+r.Status] = r.Position
+		}
+		want := map[string]int{"Ash going": 0, "Bea waitlisted": 1, "Cai waitlisted": 2}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("got %v, want %v: the page and the positions are not one snapshot", got, want)
+		}
+		list, err = st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = map[string]int{}
+		for _, r := range list {
+			got[r.Name+" "+r.Status] = r.Position
+		}
+		if want := map[string]int{"Ash going": 0, "Cai waitlisted": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after the cancel: got %v, want %v", got, want)
 		}
 	})
 }

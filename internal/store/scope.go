@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -92,13 +93,13 @@ func (s *Store) publishScopes(scopes []string) {
 // transaction runs fn in one database transaction and, when it committed,
 // tells this process's subscribers which scopes it bumped. Every transaction
 // of the store goes through here (see the rule above).
-func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*sql.TxOptions) error {
 	col := &scopeCollector{}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		collectors.Store(tx.Statement.ConnPool, col)
 		defer collectors.Delete(tx.Statement.ConnPool)
 		return fn(tx)
-	})
+	}, opts...)
 	if err != nil {
 		return err
 	}

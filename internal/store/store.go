@@ -141,6 +141,18 @@ func redact(raw string) string {
 	return raw
 }
 
+// readTx runs fn in one read-only transaction whose queries all see the
+// same snapshot: REPEATABLE READ on Postgres (READ COMMITTED, the default,
+// takes a new snapshot per statement); on SQLite a deferred transaction,
+// whose first read fixes the snapshot without taking the write lock.
+func (s *Store) readTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.transaction(ctx, fn, opts)
+}
+
 // Dialect is Postgres or SQLite.
 func (s *Store) Dialect() string { return s.dialect }
 
