@@ -31,6 +31,7 @@ var Settings = []Setting{
 	{Name: "TURNOUT_OPEN_SIGNUP", Default: "on", Help: "allow public organiser sign-up: on or off"},
 	{Name: "TURNOUT_TRUSTED_PROXIES", DefaultText: "none", Help: "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed"},
 	{Name: "TURNOUT_FEED_MAX_AGE", Default: "300s", Help: "Cache-Control max-age of feeds"},
+	{Name: "TURNOUT_PAGE_CACHE_MB", Default: "64", Help: "MB of memory each instance may use to keep public pages rendered, 0 = none"},
 	{Name: "TURNOUT_BODY_LIMIT", Default: "1048576", Help: "largest request body in bytes"},
 	{Name: "TURNOUT_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long requests in flight may finish after SIGTERM"},
 	{Name: "TURNOUT_DATABASE_WAIT", Default: "30s", Help: "how long serve retries an unreachable database at start"},

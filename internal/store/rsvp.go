@@ -37,7 +37,8 @@ func (s *Store) lockEvent(tx *gorm.DB, id int64) (*turnout.Event, error) {
 
 // addGoing adds n people (n may be negative) to the event's going count with
 // one atomic conditional update that succeeds only if they fit within
-// capacity. It reports whether they did.
+// capacity, and bumps the event's scope version when they did. It reports
+// whether they did.
 func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 	if n == 0 {
 		return true, nil
@@ -51,7 +52,9 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 		return false, nil
 	}
 	e.GoingCount += n
-	return true, nil
+	// The event page and its JSON show the count: move the event's own
+	// version, and only it (see scope.go).
+	return true, bumpScopes(tx, now(), eventScope(e.ID))
 }
 
 // promoteWaitlist moves waitlisted RSVPs of the event that fit whole into
@@ -117,7 +120,7 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 	token := turnout.NewToken()
 	hash := turnout.HashToken(token)
 	var r *turnout.RSVP
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		e, err := s.lockEvent(tx, eventID)
 		if err != nil {
 			return err
@@ -251,7 +254,7 @@ func (s *Store) SendManageLink(ctx context.Context, eventID int64, email string)
 	if !ok {
 		return nil
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		var r turnout.RSVP
 		err := tx.Where("event_id = ? AND email = ? AND purged_at IS NULL", eventID, norm).Take(&r).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -355,7 +358,7 @@ func (s *Store) lockedRSVP(tx *gorm.DB, token string) (*turnout.RSVP, *turnout.E
 
 // CancelRSVP deletes the RSVP of token; its going places go to the waitlist.
 func (s *Store) CancelRSVP(ctx context.Context, token string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		r, e, err := s.lockedRSVP(tx, token)
 		if err != nil {
 			return err
@@ -414,7 +417,7 @@ func requested(r *turnout.RSVP) string {
 // fit. Freed places go to the waitlist in the same transaction.
 func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpdate) (*turnout.RSVP, error) {
 	var out *turnout.RSVP
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		r, e, err := s.lockedRSVP(tx, token)
 		if err != nil {
 			return err
@@ -517,7 +520,7 @@ func applyStatus(tx *gorm.DB, e *turnout.Event, r *turnout.RSVP, status string, 
 func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error) {
 	t := s.Now()
 	var n int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		// Mail tied to those RSVPs (queued messages with their manage
 		// tokens, unsubscribe tokens) goes with them.
 		expired := "SELECT r.id FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.purged_at IS NULL AND e.ends_at < ?"

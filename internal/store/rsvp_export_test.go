@@ -34,7 +34,7 @@ func RawRSVPForTest(t *testing.T, s *Store, id int64) *turnout.RSVP {
 func SetCapacityForTest(t *testing.T, s *Store, eventID int64, capacity *int) int {
 	t.Helper()
 	var promoted int
-	err := s.db.Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(context.Background(), func(tx *gorm.DB) error {
 		if err := tx.Exec("UPDATE events SET capacity = ? WHERE id = ?", capacity, eventID).Error; err != nil {
 			return err
 		}
