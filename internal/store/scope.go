@@ -43,9 +43,12 @@ import (
 // A bump outside s.transaction fails with errNoScopeCollector, so a missed
 // wrapper shows in the first test that exercises the write.
 
-// ScopeChannel is the Postgres NOTIFY channel of scope changes. Its payload is
-// a comma-separated list of scope=version.
-const ScopeChannel = "turnout_scopes"
+// scopeChannel is the SQL of the Postgres NOTIFY channel of scope changes,
+// one per schema (turnout_scopes_ and the start of the schema name's MD5),
+// so that deployments or tests sharing one database in schemas of their own
+// never hear each other's changes. Its payload is a comma-separated list of
+// scope=version.
+const scopeChannel = `'turnout_scopes_' || left(md5(current_schema()), 16)`
 
 // errNoScopeCollector is returned by a bump made outside s.transaction.
 var errNoScopeCollector = errors.New("store: scope version bumped outside Store.transaction; see the rule in scope.go")
@@ -143,9 +146,8 @@ func bumpScopes(tx *gorm.DB, t time.Time, scopes ...string) error {
 		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`
 	var err error
 	if tx.Dialector.Name() == Postgres {
-		args = append(args, ScopeChannel)
 		err = tx.Exec(`WITH bumped AS (`+upsert+` RETURNING scope, version)
-			SELECT pg_notify(?, string_agg(scope || '=' || version, ',')) FROM bumped`, args...).Error
+			SELECT pg_notify(`+scopeChannel+`, string_agg(scope || '=' || version, ',')) FROM bumped`, args...).Error
 	} else {
 		err = tx.Exec(upsert, args...).Error
 	}
@@ -183,7 +185,7 @@ func (s *Store) FindScopeVersions(ctx context.Context, scopes []string) (map[str
 	return out, nil
 }
 
-// ParseScopePayload reads the payload of a ScopeChannel notification into
+// ParseScopePayload reads the payload of a scope channel notification into
 // its scopes (versions, after '=', are ignored: a receiver re-reads them).
 func ParseScopePayload(payload string) []string {
 	var scopes []string

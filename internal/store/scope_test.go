@@ -291,3 +291,27 @@ func TestScopeNotifyReachesOtherStore(t *testing.T) {
 		t.Errorf("the other store's in-process subscribers were told %v", got)
 	}
 }
+
+// TestScopeNotifyStaysInItsSchema runs two stores in two schemas of one
+// Postgres database, as two deployments (or two tests) sharing a database
+// do: a change in one schema is never heard by the other's listener, whose
+// first notification is its own schema's.
+func TestScopeNotifyStaysInItsSchema(t *testing.T) {
+	here, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	there, _ := storetest.PostgresTarget(t)
+	mine, theirs := storetest.Open(t, here), storetest.Open(t, there)
+	h := listen(t, mine)
+	ctx := context.Background()
+	if err := theirs.BumpForTest(ctx, "event:41"); err != nil {
+		t.Fatal(err)
+	}
+	if err := mine.BumpForTest(ctx, "event:42"); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextHeard(t, h); !reflect.DeepEqual(got, []string{"event:42"}) {
+		t.Errorf("heard %v first, want this schema's [event:42] only", got)
+	}
+}
