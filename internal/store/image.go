@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,7 +48,7 @@ const fileColumns = "image_id, width, height, bytes, hash, content_type"
 // moves the event's feed versions: feeds carry the picture.
 func (s *Store) SetEventImage(ctx context.Context, eventID int64, in turnout.ImageInput) (*turnout.Image, error) {
 	var im *turnout.Image
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		e, err := s.touchEvent(tx, eventID)
 		if err != nil {
 			return err
@@ -65,7 +66,7 @@ func (s *Store) SetEventImage(ctx context.Context, eventID int64, in turnout.Ima
 
 // DeleteEventImage removes the event's picture, if it has one.
 func (s *Store) DeleteEventImage(ctx context.Context, eventID int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		e, err := s.touchEvent(tx, eventID)
 		if err != nil {
 			return err
@@ -94,7 +95,7 @@ func (s *Store) touchEvent(tx *gorm.DB, eventID int64) (*turnout.Event, error) {
 // SetGroupImage stores in as the group's picture, replacing any other.
 func (s *Store) SetGroupImage(ctx context.Context, groupID int64, in turnout.ImageInput) (*turnout.Image, error) {
 	var im *turnout.Image
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := s.touchGroup(tx, groupID); err != nil {
 			return err
 		}
@@ -110,7 +111,7 @@ func (s *Store) SetGroupImage(ctx context.Context, groupID int64, in turnout.Ima
 
 // DeleteGroupImage removes the group's picture, if it has one.
 func (s *Store) DeleteGroupImage(ctx context.Context, groupID int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := s.touchGroup(tx, groupID); err != nil {
 			return err
 		}
@@ -118,15 +119,18 @@ func (s *Store) DeleteGroupImage(ctx context.Context, groupID int64) error {
 	})
 }
 
+// touchGroup marks the group as changed now and moves the version of its
+// page, which shows the picture in its link preview.
 func (s *Store) touchGroup(tx *gorm.DB, groupID int64) error {
-	res := tx.Model(&turnout.Group{}).Where("id = ?", groupID).Update("updated_at", s.Now())
+	t := s.Now()
+	res := tx.Model(&turnout.Group{}).Where("id = ?", groupID).Update("updated_at", t)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
 		return turnout.Errorf(turnout.ENOTFOUND, "Group not found.")
 	}
-	return nil
+	return bumpScopes(tx, t, "group:"+strconv.FormatInt(groupID, 10))
 }
 
 // insertImage writes the picture row (owner set in row) and its files.
