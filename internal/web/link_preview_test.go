@@ -195,6 +195,9 @@ func TestGroupAndArticleLinkPreview(t *testing.T) {
 	if _, err := st.UpdateGroup(ctx, g.ID, turnout.GroupInput{Description: &desc}); err != nil {
 		t.Fatal(err)
 	}
+	for range 2 { // the first request of a URL learns its scopes, the second is kept
+		do(t, app, httptest.NewRequest("GET", "/groups/riverside", nil))
+	}
 	files, err := picture.Process(testPNG(t))
 	if err != nil {
 		t.Fatal(err)
