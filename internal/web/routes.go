@@ -27,6 +27,7 @@ func (s *Server) routes(app *fiber.App) {
 	// before /events/:slug, which would otherwise match them.
 	app.Get("/", s.memoryPage("home", s.homePage))
 	s.feedRoutes(app)
+	s.posterRoutes(app)
 	app.Get("/events/:slug", s.activityNegotiation(s.eventObject), s.memoryPage("event", s.eventPage))
 	app.Get("/groups/:group", s.activityNegotiation(s.groupActor), s.memoryPage("group", s.groupPage))
 	s.federationRoutes(app)
