@@ -12,6 +12,7 @@ func (s *Server) posterRoutes(app *fiber.App) {
 	app.Get("/events/:slug/poster", s.posterPage)
 	app.Get("/events/:slug/qr.svg", s.qrCode("svg"))
 	app.Get("/events/:slug/qr.png", s.qrCode("png"))
+	app.Get("/events/:slug/share/mastodon", s.shareMastodon)
 }
 
 // posterPage is GET /events/{slug}/poster: a page to print (A4, or US

@@ -38,6 +38,7 @@ func (s *Server) eventPageData(c *fiber.Ctx, e *turnout.Event) fiber.Map {
 		"Feeds":       []feedLink{{"text/calendar", e.Title + " (iCal)", "/events/" + e.Slug + ".ics"}},
 		"LinkPreview": s.eventPreview(e),
 		"JSONLD":      s.eventJSONLD(e),
+		"Share":       s.shareLinksOf(e),
 	}
 }
 
