@@ -28,6 +28,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/", s.memoryPage("home", s.homePage))
 	s.feedRoutes(app)
 	s.posterRoutes(app)
+	s.embedRoutes(app)
 	app.Get("/events/:slug", s.activityNegotiation(s.eventObject), s.memoryPage("event", s.eventPage))
 	app.Get("/groups/:group", s.activityNegotiation(s.groupActor), s.memoryPage("group", s.groupPage))
 	s.federationRoutes(app)
