@@ -8,11 +8,13 @@ import (
 
 // routes is the route table: middleware first, then one block per resource.
 func (s *Server) routes(app *fiber.App) {
+	recoverPanics := recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic})
 	app.Use(s.clientAddress)
-	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(recoverPanics) // last resort, for a panic of the error handler itself
 	app.Use(requestid.New())
 	app.Use(requestContext)
-	app.Use(s.logRequests)
+	app.Use(s.logRequests) // hands every error below it to handleError, once
+	app.Use(recoverPanics) // a panicking handler becomes an error, answered and logged as a request
 	app.Use(s.securityHeaders)
 	app.Use(compressResponses())
 
