@@ -51,21 +51,6 @@ func (s *Server) newFederation() (*federation, error) {
 	}, nil
 }
 
-// federationRoutes registers discovery, actors, objects and inboxes.
-func (s *Server) federationRoutes(app *fiber.App) {
-	app.Get("/.well-known/webfinger", s.webfinger)
-	app.Get("/.well-known/nodeinfo", s.nodeinfoIndex)
-	app.Get("/nodeinfo/2.1", s.nodeinfo)
-	app.Get("/ap/actor", s.instanceActor)
-	app.Post("/ap/actor/inbox", s.inbox)
-	app.Post("/ap/inbox", s.inbox)
-	app.Get("/ap/groups/:group", s.groupActor)
-	app.Post("/ap/groups/:group/inbox", s.inbox)
-	app.Get("/ap/groups/:group/outbox", s.groupOutbox)
-	app.Get("/ap/groups/:group/followers", s.groupFollowers)
-	app.Get("/ap/events/:uid", s.eventObject)
-}
-
 // wantsActivity reports whether a request asks for ActivityPub JSON, as
 // Mastodon does when someone pastes a page's address into its search.
 func wantsActivity(c *fiber.Ctx) bool {

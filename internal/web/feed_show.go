@@ -40,16 +40,6 @@ func newFeedState() *feedState {
 	}
 }
 
-// feedRoutes registers the feeds. /events/:slug.ics comes before the event
-// page, /events/:slug, which would otherwise take it.
-func (s *Server) feedRoutes(app *fiber.App) {
-	app.Get("/events.ics", s.siteFeed(formatICal))
-	app.Get("/events.atom", s.siteFeed(formatAtom))
-	app.Get("/events/:slug.ics", s.eventFeed())
-	app.Get("/groups/:group/events.ics", s.groupFeed(formatICal))
-	app.Get("/groups/:group/events.atom", s.groupFeed(formatAtom))
-}
-
 // feedRequest is one feed asked for: what to load and how to name it.
 type feedRequest struct {
 	format   string
