@@ -285,25 +285,16 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]fiber.Map, 0, len(p.RSVPs))
+	out := apiRSVPList{Counts: apiRSVPCounts(p.Counts), Total: p.Matched, RSVPs: make([]apiOrganiserRSVP, 0, len(p.RSVPs))}
 	for _, r := range p.RSVPs {
-		item := fiber.Map{"id": r.ID, "name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
-			"created_at": r.CreatedAt.UTC().Format(time.RFC3339), "checked_in": r.CheckedInAt != nil, "unconfirmed": r.Unconfirmed()}
-		if r.ConfirmBy != nil {
-			item["confirm_by"] = r.ConfirmBy.UTC().Format(time.RFC3339)
-		}
-		if r.Position > 0 {
-			item["waitlist_position"] = r.Position
-		}
-		out = append(out, item)
+		out.RSVPs = append(out.RSVPs, toAPIOrganiserRSVP(r))
 	}
-	var next *string
 	if p.Next > 0 {
 		u := s.cfg.BaseURL + p.url("/api/v1/events/"+e.Slug+"/rsvps", p.Next)
-		next = &u
+		out.Next = &u
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"counts": p.Counts, "total": p.Matched, "rsvps": out, "next": next})
+	return c.JSON(out)
 }
 
 // attendeePageSize is how many RSVPs one attendee page, on the site or the

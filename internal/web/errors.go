@@ -89,11 +89,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	if wantsJSON(c) {
-		body := fiber.Map{"code": code, "message": message}
-		if len(fields) > 0 {
-			body["fields"] = fields
-		}
-		return c.Status(status).JSON(fiber.Map{"error": body})
+		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: message, Fields: fields}})
 	}
 	c.Status(status)
 	heading := headingOf[code]

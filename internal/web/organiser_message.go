@@ -28,7 +28,7 @@ func (s *Server) apiSendMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"recipients": n})
+	return c.Status(fiber.StatusAccepted).JSON(apiMessageQueued{Recipients: n})
 }
 
 // sendMessage is POST /events/{slug}/messages, the attendee page's form.
