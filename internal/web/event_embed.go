@@ -11,13 +11,6 @@ import (
 const embedPolicy = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *"
 
-// embedRoutes registers the lists of upcoming events that other websites
-// put in an iframe, or include server-side with ?format=fragment.
-func (s *Server) embedRoutes(app *fiber.App) {
-	app.Get("/embed", s.siteEmbed)
-	app.Get("/groups/:group/embed", s.groupEmbed)
-}
-
 // siteEmbed is GET /embed: upcoming events with the filters of /.
 func (s *Server) siteEmbed(c *fiber.Ctx) error {
 	_, events, _, err := s.listEvents(c)

@@ -7,14 +7,6 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// posterRoutes registers the printable poster and its QR code.
-func (s *Server) posterRoutes(app *fiber.App) {
-	app.Get("/events/:slug/poster", s.posterPage)
-	app.Get("/events/:slug/qr.svg", s.qrCode("svg"))
-	app.Get("/events/:slug/qr.png", s.qrCode("png"))
-	app.Get("/events/:slug/share/mastodon", s.shareMastodon)
-}
-
 // posterPage is GET /events/{slug}/poster: a page to print (A4, or US
 // Letter with ?paper=letter) with the title, picture, when, where, the case
 // in one paragraph, and a QR code of the event page.

@@ -22,6 +22,11 @@ type apiImage struct {
 	Height int    `json:"height"`
 }
 
+// apiImageCreated is the answer to an upload.
+type apiImageCreated struct {
+	Image *apiImage `json:"image"`
+}
+
 func (s *Server) toAPIImage(im *turnout.Image) *apiImage {
 	if im == nil {
 		return nil
@@ -65,7 +70,7 @@ func readImageUpload(c *fiber.Ctx) (turnout.ImageInput, error) {
 
 // apiSetEventImage is POST /api/v1/events/{slug}/image (multipart: image, alt).
 func (s *Server) apiSetEventImage(c *fiber.Ctx) error {
-	e, err := s.apiEventOf(c)
+	_, e, err := s.apiEvent(c)
 	if err != nil {
 		return err
 	}
@@ -77,12 +82,12 @@ func (s *Server) apiSetEventImage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"image": s.toAPIImage(im)})
+	return c.Status(fiber.StatusCreated).JSON(apiImageCreated{Image: s.toAPIImage(im)})
 }
 
 // apiDeleteEventImage is DELETE /api/v1/events/{slug}/image.
 func (s *Server) apiDeleteEventImage(c *fiber.Ctx) error {
-	e, err := s.apiEventOf(c)
+	_, e, err := s.apiEvent(c)
 	if err != nil {
 		return err
 	}
@@ -123,7 +128,7 @@ func (s *Server) apiSetGroupImage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"image": s.toAPIImage(im)})
+	return c.Status(fiber.StatusCreated).JSON(apiImageCreated{Image: s.toAPIImage(im)})
 }
 
 // apiDeleteGroupImage is DELETE /api/v1/groups/{group}/image.
@@ -140,7 +145,7 @@ func (s *Server) apiDeleteGroupImage(c *fiber.Ctx) error {
 
 // setEventImage is POST /events/{slug}/image from the edit page.
 func (s *Server) setEventImage(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ func (s *Server) setEventImage(c *fiber.Ctx) error {
 
 // deleteEventImage is POST /events/{slug}/image/delete.
 func (s *Server) deleteEventImage(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -196,20 +201,6 @@ func (s *Server) deleteGroupImage(c *fiber.Ctx) error {
 
 func groupFormOf(g *turnout.Group) groupForm {
 	return groupForm{Name: g.Name, Description: g.Description, Website: g.Website, Timezone: g.Timezone, ContactEmail: g.ContactEmail}
-}
-
-// imageRoutes registers the picture file route and the upload routes.
-func (s *Server) imageRoutes(app *fiber.App) {
-	app.Get("/images/:file", s.imageFile)
-	org := s.organiserGroup(app)
-	org.post("/events/:slug/image", s.setEventImage)
-	org.post("/events/:slug/image/delete", s.deleteEventImage)
-	org.post("/groups/:group/image", s.setGroupImage)
-	org.post("/groups/:group/image/delete", s.deleteGroupImage)
-	app.Post("/api/v1/events/:slug/image", s.apiSetEventImage)
-	app.Delete("/api/v1/events/:slug/image", s.apiDeleteEventImage)
-	app.Post("/api/v1/groups/:group/image", s.apiSetGroupImage)
-	app.Delete("/api/v1/groups/:group/image", s.apiDeleteGroupImage)
 }
 
 // uploadBodyLimit lets the picture upload routes read bodies of up to
