@@ -208,3 +208,7 @@ func etagMatches(inm, etag string) bool {
 func (s *Server) ListenScopes(ctx context.Context) {
 	s.store.ListenScopes(ctx, s.scopes)
 }
+
+// ScopesReady is closed once ListenScopes is first in place, from when
+// public pages are answered from memory.
+func (s *Server) ScopesReady() <-chan struct{} { return s.scopes.ready }
