@@ -15,7 +15,8 @@ const (
 	listenRetryMax = 2 * time.Second
 )
 
-// ListenScopes keeps one dedicated connection listening on ScopeChannel and
+// ListenScopes keeps one dedicated connection listening on the store's
+// channel (ScopeChannel, or ScopeChannel.schema; see there) and
 // tells l what it hears, until ctx ends. When the connection drops it calls
 // l.ScopesDeaf at once and connects again, with growing delays, until it can
 // call l.ScopesListening again. On SQLite there is no other instance to hear:
@@ -67,7 +68,7 @@ func (s *Store) listenOnce(ctx context.Context, l turnout.ScopeListener) (bool, 
 		defer cancel()
 		_ = conn.Close(cctx)
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+ScopeChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.channel}.Sanitize()); err != nil {
 		return false, err
 	}
 	l.ScopesListening(conn.PgConn().PID())
@@ -76,7 +77,7 @@ func (s *Store) listenOnce(ctx context.Context, l turnout.ScopeListener) (bool, 
 		if err != nil {
 			return true, err
 		}
-		if n.Channel == ScopeChannel {
+		if n.Channel == s.channel {
 			l.ScopesChanged(ParseScopePayload(n.Payload))
 		}
 	}

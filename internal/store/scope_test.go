@@ -291,3 +291,25 @@ func TestScopeNotifyReachesOtherStore(t *testing.T) {
 		t.Errorf("the other store's in-process subscribers were told %v", got)
 	}
 }
+
+// TestScopeChannelPerSchema: stores on two schemas of one database (several
+// deployments, or tests, sharing it) do not hear each other's changes.
+func TestScopeChannelPerSchema(t *testing.T) {
+	mine, ok := storetest.PostgresTarget(t)
+	if !ok {
+		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
+	}
+	theirs, _ := storetest.PostgresTarget(t)
+	st, other := storetest.Open(t, mine), storetest.Open(t, theirs)
+	h := listen(t, st)
+	ctx := context.Background()
+	if err := other.BumpForTest(ctx, "event:1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.BumpForTest(ctx, "event:2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextHeard(t, h); !reflect.DeepEqual(got, []string{"event:2"}) {
+		t.Errorf("heard %v first, want this schema's [event:2]", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -33,8 +34,14 @@ type Store struct {
 	mailOn bool
 	// subs are told of committed scope changes (OnScopesChanged).
 	subs scopeSubscribers
-	// url is the database URL, for the Postgres LISTEN connection.
-	url string
+	// url is the database URL, for the Postgres LISTEN connection, and
+	// channel the NOTIFY channel of scope changes (scopeChannel).
+	url     string
+	channel string
+	// counts sends the NOTIFY of going-count changes in batches.
+	counts countNotifier
+	// closed is set by Close; the count notifier stops retrying.
+	closed atomic.Bool
 	// Now returns the current time; tests replace it to move the clock.
 	Now func() time.Time
 }
@@ -46,7 +53,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dialect: dialect, Now: now, url: rawURL}
+	s := &Store{dialect: dialect, Now: now, url: rawURL, channel: scopeChannel(rawURL)}
 	cfg := &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		NowFunc:                now,
@@ -158,6 +165,7 @@ func (s *Store) Dialect() string { return s.dialect }
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
+	s.closed.Store(true)
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -165,8 +165,9 @@ func TestPagesFromMemoryFollowEditsOnOtherInstance(t *testing.T) {
 			worst = d
 		}
 		for _, p := range pages {
+			before := b.srv.pageHits.Load()
 			if _, body := b.get(t, p); !strings.Contains(body, title) {
-				t.Fatalf("edit %d: %s on the other instance, after the notification, does not show %q", i, p, title)
+				t.Fatalf("edit %d: %s on the other instance, after the notification %v, does not show %q (from memory %v): %.300s", i, p, heard.scopes, title, b.srv.pageHits.Load() > before, body[strings.Index(body, "<h1"):])
 			}
 		}
 		if body, _ := feedETag(t, b, feed); !strings.Contains(body, title) {
