@@ -308,6 +308,10 @@ func TestPagesFromMemoryOnOneInstance(t *testing.T) {
 		if resp, _ := in.get(t, path, "If-None-Match", etag); resp.StatusCode != 304 || in.srv.pageHits.Load() != before+1 {
 			t.Errorf("revalidation: %d, from memory %v", resp.StatusCode, in.srv.pageHits.Load() == before+1)
 		}
+		before = in.srv.pageHits.Load()
+		if resp, _ := in.get(t, path, "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" || in.srv.pageHits.Load() != before+1 {
+			t.Errorf("page from memory to a gzip client: Content-Encoding %q, from memory %v", resp.Header.Get("Content-Encoding"), in.srv.pageHits.Load() == before+1)
+		}
 		for _, h := range [][]string{{"Cookie", sessionCookie + "=x"}, {"Cookie", flashCookie + "=Saved"}, {"Authorization", "Bearer x"}} {
 			before := in.srv.pageHits.Load()
 			in.get(t, path, h...)
