@@ -15,8 +15,7 @@ const (
 	listenRetryMax = 2 * time.Second
 )
 
-// ListenScopes keeps one dedicated connection listening on the store's
-// channel (ScopeChannel, or ScopeChannel.schema; see there) and
+// ListenScopes keeps one dedicated connection listening on its schema's scope channel and
 // tells l what it hears, until ctx ends. When the connection drops it calls
 // l.ScopesDeaf at once and connects again, with growing delays, until it can
 // call l.ScopesListening again. On SQLite there is no other instance to hear:
@@ -68,7 +67,11 @@ func (s *Store) listenOnce(ctx context.Context, l turnout.ScopeListener) (bool, 
 		defer cancel()
 		_ = conn.Close(cctx)
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.channel}.Sanitize()); err != nil {
+	var channel string
+	if err := conn.QueryRow(ctx, "SELECT "+scopeChannel).Scan(&channel); err != nil {
+		return false, err
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return false, err
 	}
 	l.ScopesListening(conn.PgConn().PID())
@@ -77,7 +80,7 @@ func (s *Store) listenOnce(ctx context.Context, l turnout.ScopeListener) (bool, 
 		if err != nil {
 			return true, err
 		}
-		if n.Channel == s.channel {
+		if n.Channel == channel {
 			l.ScopesChanged(ParseScopePayload(n.Payload))
 		}
 	}

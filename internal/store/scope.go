@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,29 +51,12 @@ import (
 // A bump outside s.transaction fails with errNoScopeCollector, so a missed
 // wrapper shows in the first test that exercises the write.
 
-// ScopeChannel is the Postgres NOTIFY channel of scope changes. Its payload is
-// a comma-separated list of scope or scope=version. Channels belong to the
-// database, not to a schema: a store whose URL sets search_path (several
-// deployments, or tests, sharing one database) uses ScopeChannel + "." +
-// that schema, so that it hears its own changes only.
-const ScopeChannel = "turnout_scopes"
-
-// scopeChannel is the NOTIFY channel of a database URL (see ScopeChannel).
-func scopeChannel(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return ScopeChannel
-	}
-	sp := strings.TrimSpace(u.Query().Get("search_path"))
-	if sp == "" {
-		return ScopeChannel
-	}
-	if len(ScopeChannel)+1+len(sp) > 63 { // Postgres names are at most 63 bytes
-		sum := sha256.Sum256([]byte(sp))
-		sp = hex.EncodeToString(sum[:8])
-	}
-	return ScopeChannel + "." + sp
-}
+// scopeChannel is the SQL of the Postgres NOTIFY channel of scope changes,
+// one per schema (turnout_scopes_ and the start of the schema name's MD5),
+// so that deployments or tests sharing one database in schemas of their own
+// never hear each other's changes. Its payload is a comma-separated list of
+// scope or scope=version.
+const scopeChannel = `'turnout_scopes_' || left(md5(current_schema()), 16)`
 
 // errNoScopeCollector is returned by a bump made outside s.transaction.
 var errNoScopeCollector = errors.New("store: scope version bumped outside Store.transaction; see the rule in scope.go")
@@ -89,10 +69,9 @@ var collectors sync.Map
 // scopeCollector gathers the scopes one transaction bumped; counts are
 // those whose NOTIFY is left to the countNotifier.
 type scopeCollector struct {
-	channel string
-	mu      sync.Mutex
-	scopes  []string
-	counts  []string
+	mu     sync.Mutex
+	scopes []string
+	counts []string
 }
 
 func (c *scopeCollector) add(scopes []string) {
@@ -128,7 +107,7 @@ func (s *Store) publishScopes(scopes []string) {
 // tells this process's subscribers which scopes it bumped. Every transaction
 // of the store goes through here (see the rule above).
 func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*sql.TxOptions) error {
-	col := &scopeCollector{channel: s.channel}
+	col := &scopeCollector{}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		collectors.Store(tx.Statement.ConnPool, col)
 		defer collectors.Delete(tx.Statement.ConnPool)
@@ -235,7 +214,7 @@ func (n *countNotifier) run(s *Store) {
 		}
 		n.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		err := s.db.WithContext(ctx).Exec("SELECT pg_notify(?, ?)", s.channel, strings.Join(batch, ",")).Error
+		err := s.db.WithContext(ctx).Exec("SELECT pg_notify("+scopeChannel+", ?)", strings.Join(batch, ",")).Error
 		cancel()
 		if err == nil {
 			delay = listenRetryMin
@@ -288,9 +267,8 @@ func bumpScopes(tx *gorm.DB, t time.Time, scopes ...string) error {
 	upsert := `INSERT INTO feed_versions (scope, version, updated_at) VALUES ` + strings.Join(rows, ", ") + `
 		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`
 	if tx.Dialector.Name() == Postgres {
-		args = append(args, col.channel)
 		err = tx.Exec(`WITH bumped AS (`+upsert+` RETURNING scope, version)
-			SELECT pg_notify(?, string_agg(scope || '=' || version, ',')) FROM bumped`, args...).Error
+			SELECT pg_notify(`+scopeChannel+`, string_agg(scope || '=' || version, ',')) FROM bumped`, args...).Error
 	} else {
 		err = tx.Exec(upsert, args...).Error
 	}
@@ -328,7 +306,7 @@ func (s *Store) FindScopeVersions(ctx context.Context, scopes []string) (map[str
 	return out, nil
 }
 
-// ParseScopePayload reads the payload of a ScopeChannel notification into
+// ParseScopePayload reads the payload of a scope channel notification into
 // its scopes (versions, after '=', are ignored: a receiver re-reads them).
 func ParseScopePayload(payload string) []string {
 	var scopes []string

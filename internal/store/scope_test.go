@@ -292,24 +292,26 @@ func TestScopeNotifyReachesOtherStore(t *testing.T) {
 	}
 }
 
-// TestScopeChannelPerSchema: stores on two schemas of one database (several
-// deployments, or tests, sharing it) do not hear each other's changes.
-func TestScopeChannelPerSchema(t *testing.T) {
-	mine, ok := storetest.PostgresTarget(t)
+// TestScopeNotifyStaysInItsSchema runs two stores in two schemas of one
+// Postgres database, as two deployments (or two tests) sharing a database
+// do: a change in one schema is never heard by the other's listener, whose
+// first notification is its own schema's.
+func TestScopeNotifyStaysInItsSchema(t *testing.T) {
+	here, ok := storetest.PostgresTarget(t)
 	if !ok {
 		t.Skip("needs Postgres: set " + storetest.EnvPostgres)
 	}
-	theirs, _ := storetest.PostgresTarget(t)
-	st, other := storetest.Open(t, mine), storetest.Open(t, theirs)
-	h := listen(t, st)
+	there, _ := storetest.PostgresTarget(t)
+	mine, theirs := storetest.Open(t, here), storetest.Open(t, there)
+	h := listen(t, mine)
 	ctx := context.Background()
-	if err := other.BumpForTest(ctx, "event:1"); err != nil {
+	if err := theirs.BumpForTest(ctx, "event:41"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.BumpForTest(ctx, "event:2"); err != nil {
+	if err := mine.BumpForTest(ctx, "event:42"); err != nil {
 		t.Fatal(err)
 	}
-	if got := nextHeard(t, h); !reflect.DeepEqual(got, []string{"event:2"}) {
-		t.Errorf("heard %v first, want this schema's [event:2]", got)
+	if got := nextHeard(t, h); !reflect.DeepEqual(got, []string{"event:42"}) {
+		t.Errorf("heard %v first, want this schema's [event:42] only", got)
 	}
 }

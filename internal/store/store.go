@@ -34,10 +34,8 @@ type Store struct {
 	mailOn bool
 	// subs are told of committed scope changes (OnScopesChanged).
 	subs scopeSubscribers
-	// url is the database URL, for the Postgres LISTEN connection, and
-	// channel the NOTIFY channel of scope changes (scopeChannel).
-	url     string
-	channel string
+	// url is the database URL, for the Postgres LISTEN connection.
+	url string
 	// counts sends the NOTIFY of going-count changes in batches.
 	counts countNotifier
 	// closed is set by Close; the count notifier stops retrying.
@@ -53,7 +51,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dialect: dialect, Now: now, url: rawURL, channel: scopeChannel(rawURL)}
+	s := &Store{dialect: dialect, Now: now, url: rawURL}
 	cfg := &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		NowFunc:                now,
