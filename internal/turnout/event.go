@@ -84,9 +84,19 @@ type Event struct {
 	Longitude     *float64  `json:"longitude"`
 	OnlineURL     string    `json:"online_url" gorm:"column:online_url"`
 	Accessibility string    `json:"accessibility"`
-	Capacity      *int      `json:"capacity"`
-	MaxGuests     int       `json:"max_guests"`
-	RequireEmail  bool      `json:"require_email"`
+	// PublicArea is what the public sees of where the event is while its
+	// meeting point is hidden ("central Edinburgh, near Waverley").
+	PublicArea string `json:"public_area" gorm:"column:public_area"`
+	// Directions tell the people entitled to the meeting point how to find
+	// it; they are hidden with it.
+	Directions string `json:"directions" gorm:"column:directions"`
+	// LocationVisibility is PointPublic or PointGoing.
+	LocationVisibility string `json:"location_visibility" gorm:"column:location_visibility"`
+	// RevealAt is when people going see a hidden meeting point; nil: at once.
+	RevealAt     *time.Time `json:"reveal_at" gorm:"column:reveal_at"`
+	Capacity     *int       `json:"capacity"`
+	MaxGuests    int        `json:"max_guests"`
+	RequireEmail bool       `json:"require_email"`
 	// RemindersOff stops reminder emails for this event.
 	RemindersOff bool `json:"-" gorm:"column:reminders_off"`
 	// EmailConfirmHours is how long a supporter has to confirm a required
@@ -101,6 +111,10 @@ type Event struct {
 	PublishedAt       *time.Time `json:"-"`
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`
+
+	// PointWithheld marks a copy made by Public, with the meeting point
+	// taken out.
+	PointWithheld bool `json:"-" gorm:"-"`
 
 	// Loaded by the store where a page needs them.
 	Group    *Group     `json:"-" gorm:"-"`
