@@ -10,15 +10,15 @@ import (
 // Group is an organisation that runs events: a campaign, union branch,
 // collective or coalition. Its members are organisers.
 type Group struct {
-	ID           int64     `json:"-"`
-	Slug         string    `json:"slug"`
-	Name         string    `json:"name"`
-	Description  string    `json:"description"`
-	Website      string    `json:"website"`
-	Timezone     string    `json:"timezone"`
-	ContactEmail string    `json:"contact_email"`
-	CreatedAt    time.Time `json:"-"`
-	UpdatedAt    time.Time `json:"-"`
+	ID           int64
+	Slug         string
+	Name         string
+	Description  string
+	Website      string
+	Timezone     string
+	ContactEmail string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Membership roles.

@@ -211,14 +211,20 @@ var apiSchemas = []apiSchema{
 	{Name: "RSVPCreated", Fields: []apiField{
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.RSVPGoing, turnout.RSVPWaitlisted, turnout.RSVPMaybe, turnout.RSVPNotGoing}},
 		{Name: "guests", Type: "integer", Required: true},
-		{Name: "manage_url", Type: "string", Required: true, Description: "The private link to change or cancel the RSVP; shown only this once."},
+		{Name: "manage_url", Type: "string", Description: "The private link to change or cancel the RSVP; shown only this once. Absent when the email already has an RSVP to the event: the link is then mailed to it."},
 		{Name: "waitlist_position", Type: "integer", Description: "Present when waitlisted."},
 		{Name: "confirm_by", Type: "date-time", Description: "Present when the event requires email and email is on: the RSVP is released then unless the link in its confirmation email is followed."}}},
 	{Name: "RSVP", Description: "An RSVP as its manage link sees it.", Fields: []apiField{
 		{Name: "name", Type: "string", Required: true}, {Name: "email", Type: "string", Nullable: true},
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.RSVPGoing, turnout.RSVPWaitlisted, turnout.RSVPMaybe, turnout.RSVPNotGoing}},
 		{Name: "guests", Type: "integer", Required: true}, {Name: "created_at", Type: "date-time", Required: true},
-		{Name: "waitlist_position", Type: "integer"}, {Name: "event", Type: "RSVPEvent", Required: true}}},
+		{Name: "waitlist_position", Type: "integer"}, {Name: "event", Type: "RSVPEvent", Required: true},
+		{Name: "meeting_point", Type: "MeetingPoint", Description: "Present when the event's meeting point is hidden from the public."}}},
+	{Name: "MeetingPoint", Description: "A hidden meeting point as this RSVP's holder may see it: the point once they are going and its time has come, else the public area.", Fields: []apiField{
+		{Name: "shared", Type: "boolean", Required: true, Description: "Whether the point below is shown to this person now."},
+		{Name: "public_area", Type: "string", Required: true}, {Name: "shared_at", Type: "date-time", Description: "When people going see it."},
+		{Name: "venue", Type: "string"}, {Name: "address", Type: "string"}, {Name: "online_url", Type: "string"}, {Name: "directions", Type: "string"},
+		{Name: "latitude", Type: "number"}, {Name: "longitude", Type: "number"}}},
 	{Name: "RSVPEvent", Fields: []apiField{{Name: "slug", Type: "string"}, {Name: "title", Type: "string"}, {Name: "url", Type: "string"}, {Name: "ics_url", Type: "string"}}},
 	{Name: "RSVPList", Description: "For the event's organisers.", Fields: []apiField{
 		{Name: "counts", Type: "RSVPCounts", Required: true, Description: "The whole event's counts."},

@@ -136,18 +136,15 @@ func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
 	return err
 }
 
-// apiRSVP is the JSON form of an RSVP for its own manage link.
-func (s *Server) apiRSVP(r *turnout.RSVP, e *turnout.Event) fiber.Map {
-	out := fiber.Map{
-		"name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
-		"created_at": r.CreatedAt.UTC().Format(time.RFC3339),
-		"event":      fiber.Map{"slug": e.Slug, "title": e.Title, "url": s.cfg.BaseURL + "/events/" + e.Slug, "ics_url": s.cfg.BaseURL + "/events/" + e.Slug + ".ics"},
+// toAPIRSVP is the JSON form of an RSVP for its own manage link.
+func (s *Server) toAPIRSVP(r *turnout.RSVP, e *turnout.Event) apiRSVP {
+	out := apiRSVP{
+		Name: r.Name, Email: r.Email, Status: r.Status, Guests: r.Guests,
+		CreatedAt: r.CreatedAt.UTC().Format(time.RFC3339), WaitlistPosition: r.Position,
+		Event: apiRSVPEvent{Slug: e.Slug, Title: e.Title, URL: s.cfg.BaseURL + "/events/" + e.Slug, ICSURL: s.cfg.BaseURL + "/events/" + e.Slug + ".ics"},
 	}
 	if e.PointHidden() {
-		out["meeting_point"] = s.apiMeetingPoint(e)
-	}
-	if r.Position > 0 {
-		out["waitlist_position"] = r.Position
+		out.MeetingPoint = apiMeetingPointOf(e)
 	}
 	return out
 }
@@ -160,7 +157,7 @@ func (s *Server) apiShowRSVP(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(s.apiRSVP(r, e))
+	return c.JSON(s.toAPIRSVP(r, e))
 }
 
 // apiUpdateRSVP is PATCH /api/v1/rsvps/{token} with any of name, status, guests.
@@ -198,17 +195,18 @@ func (s *Server) findRSVP(ctx context.Context, token string) (*turnout.RSVP, *tu
 	return r, e.PointFor(r, s.now()), nil
 }
 
-// apiMeetingPoint is what an RSVP's JSON says of a hidden meeting point: the
-// point itself once its holder is entitled to it (findRSVP), otherwise the
-// public area and, if set, when people going will see it.
-func (s *Server) apiMeetingPoint(e *turnout.Event) fiber.Map {
-	out := fiber.Map{"shared": !e.PointWithheld, "public_area": e.PublicArea}
+// apiMeetingPointOf is what an RSVP's JSON says of a hidden meeting point:
+// the point itself once its holder is entitled to it (findRSVP), otherwise
+// the public area and, if set, when people going will see it.
+func apiMeetingPointOf(e *turnout.Event) *apiMeetingPoint {
+	out := &apiMeetingPoint{Shared: !e.PointWithheld, PublicArea: e.PublicArea}
 	if e.RevealAt != nil {
-		out["shared_at"] = e.LocalRevealAt().Format(time.RFC3339)
+		v := e.LocalRevealAt().Format(time.RFC3339)
+		out.SharedAt = &v
 	}
 	if !e.PointWithheld {
-		out["venue"], out["address"], out["online_url"], out["directions"] = e.Venue, e.Address, e.OnlineURL, e.Directions
-		out["latitude"], out["longitude"] = e.Latitude, e.Longitude
+		out.Venue, out.Address, out.OnlineURL, out.Directions = e.Venue, e.Address, e.OnlineURL, e.Directions
+		out.Latitude, out.Longitude = e.Latitude, e.Longitude
 	}
 	return out
 }
