@@ -24,6 +24,9 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 	if e.PointWithheld && item.Before != nil {
 		before := *item.Before
 		before.Venue, before.Address, before.OnlineURL = e.Venue, "", ""
+		if item.Kind == turnout.MailChange && before.Same(turnout.PlaceOf(e)) {
+			return nil, errNothingToTell // only the hidden point moved
+		}
 		item.Before = &before
 	}
 	w := &writer{}
