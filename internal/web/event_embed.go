@@ -37,7 +37,7 @@ func (s *Server) groupEmbed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEmbed(c, "Upcoming events by "+g.Name, g, events)
+	return s.renderEmbed(c, "Upcoming events by "+g.Name, g, turnout.PublicEvents(events))
 }
 
 // renderEmbed answers the compact list: a whole page that may be framed, or

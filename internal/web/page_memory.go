@@ -27,6 +27,10 @@ import (
 // is not a 200, is never kept. Anything else a public response comes to vary
 // by (a language, say) must become part of its key in memoryPage.
 
+// localAnonymousPage marks a response sent from the page cache: a page for
+// anyone, which holds no CSRF token, so compression need not look for one.
+const localAnonymousPage = "turnout.anonymousPage"
+
 // localPageDeps is the c.Locals key of the *pageDeps a handler declares.
 const localPageDeps = "turnout.pageDeps"
 
@@ -180,6 +184,7 @@ func (s *Server) keepPage(c *fiber.Ctx, key string, before *pageEntry, versions 
 
 // sendPage answers from a page entry: 304 to a matching If-None-Match.
 func (s *Server) sendPage(c *fiber.Ctx, e *pageEntry) error {
+	c.Locals(localAnonymousPage, true)
 	// Weak: the compression middleware may send other bytes of the same page.
 	c.Set(fiber.HeaderETag, "W/"+e.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
@@ -208,3 +213,7 @@ func etagMatches(inm, etag string) bool {
 func (s *Server) ListenScopes(ctx context.Context) {
 	s.store.ListenScopes(ctx, s.scopes)
 }
+
+// ScopesReady is closed once ListenScopes is first in place, from when
+// public pages are answered from memory.
+func (s *Server) ScopesReady() <-chan struct{} { return s.scopes.ready }
