@@ -52,6 +52,9 @@ func (s *Store) FindEvents(ctx context.Context, f turnout.EventFilter) ([]*turno
 	if err := s.attachGroups(ctx, events); err != nil {
 		return nil, false, err
 	}
+	if err := s.attachEventImages(ctx, events); err != nil {
+		return nil, false, err
+	}
 	return events, more, nil
 }
 
@@ -133,6 +136,9 @@ func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Even
 		return nil, err
 	}
 	e.Articles = arts
+	if err := s.attachEventImages(ctx, []*turnout.Event{&e}); err != nil {
+		return nil, err
+	}
 	return &e, nil
 }
 

@@ -19,6 +19,11 @@ func (s *Store) FindGroupBySlug(ctx context.Context, slug string) (*turnout.Grou
 	if err := s.db.WithContext(ctx).Where("slug = ?", slug).Take(&g).Error; err != nil {
 		return nil, notFound(err, "Group")
 	}
+	im, err := s.FindGroupImage(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	g.Image = im
 	return &g, nil
 }
 

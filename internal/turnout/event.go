@@ -119,6 +119,7 @@ type Event struct {
 	// Loaded by the store where a page needs them.
 	Group    *Group     `gorm:"-"`
 	Articles []*Article `gorm:"-"`
+	Image    *Image     `gorm:"-"` // nil when the event has no picture
 }
 
 // Location returns the event's time zone, or UTC if the stored name is

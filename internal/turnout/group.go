@@ -19,6 +19,9 @@ type Group struct {
 	ContactEmail string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// Image is the group's picture, where the store loads it; nil when none.
+	Image *Image `gorm:"-"`
 }
 
 // Membership roles.

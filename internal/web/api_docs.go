@@ -23,6 +23,7 @@ type apiOperation struct {
 	Auth             bool       // needs Authorization: Bearer TOKEN
 	Params           []apiParam // path and query parameters
 	Body             string     // request schema name, "" for none
+	Multipart        bool       // Body is multipart/form-data, not JSON
 	Responses        []apiResponse
 }
 
@@ -102,6 +103,16 @@ var apiOperations = []apiOperation{
 		Details: "The event stays listed, marked cancelled with the reason; feeds show STATUS:CANCELLED.",
 		Params:  []apiParam{slugParam}, Body: "CancelInput",
 		Responses: withErrors([]apiResponse{{200, "The cancelled event.", "Event"}}, 400, 401, 403, 404, 409, 422)},
+	{Method: "POST", Path: "/api/v1/events/{slug}/image", ID: "setEventImage", Summary: "Set the event's picture", Auth: true,
+		Details: imageDetails, Params: []apiParam{slugParam}, Body: "ImageUpload", Multipart: true,
+		Responses: withErrors([]apiResponse{{201, "The stored picture.", "ImageCreated"}, {413, "The picture is over 10 MB.", "Error"}}, 401, 403, 404, 422)},
+	{Method: "DELETE", Path: "/api/v1/events/{slug}/image", ID: "deleteEventImage", Summary: "Remove the event's picture", Auth: true,
+		Params: []apiParam{slugParam}, Responses: withErrors([]apiResponse{{204, "Removed (or there was none).", ""}}, 401, 403, 404)},
+	{Method: "POST", Path: "/api/v1/groups/{group}/image", ID: "setGroupImage", Summary: "Set the group's picture", Auth: true,
+		Details: imageDetails, Params: []apiParam{{"group", "path", "The group's slug."}}, Body: "ImageUpload", Multipart: true,
+		Responses: withErrors([]apiResponse{{201, "The stored picture.", "ImageCreated"}, {413, "The picture is over 10 MB.", "Error"}}, 401, 403, 404, 422)},
+	{Method: "DELETE", Path: "/api/v1/groups/{group}/image", ID: "deleteGroupImage", Summary: "Remove the group's picture", Auth: true,
+		Params: []apiParam{{"group", "path", "The group's slug."}}, Responses: withErrors([]apiResponse{{204, "Removed (or there was none).", ""}}, 401, 403, 404)},
 	{Method: "POST", Path: "/api/v1/events/{slug}/rsvps", ID: "createRSVP", Summary: "RSVP to an event",
 		Details: "Public: no token. A party that does not fit in the capacity goes on the waitlist, whole.",
 		Params:  []apiParam{slugParam}, Body: "RSVPInput",
@@ -130,6 +141,8 @@ var apiOperations = []apiOperation{
 	{Method: "GET", Path: "/api/v1/openapi.json", ID: "openAPI", Summary: "This description, as OpenAPI 3.1",
 		Responses: []apiResponse{{200, "The OpenAPI document.", ""}}},
 }
+
+var imageDetails = "JPEG, PNG or WebP up to 10 MB and 40 megapixels, with alt text. The picture is decoded and re-encoded as JPEG at a few widths: no metadata (EXIF location, camera serial) survives. Replaces any earlier picture."
 
 var timeField = "Local wall-clock time in the event's zone (2026-03-22T13:00), or RFC 3339 with an offset, which is converted. A local time that a clock change makes ambiguous needs the offset."
 
@@ -186,8 +199,16 @@ var apiSchemas = []apiSchema{
 		{Name: "going", Type: "integer", Required: true, Description: "People going, guests included."},
 		{Name: "spots_left", Type: "integer", Nullable: true, Description: "null = unlimited."},
 		{Name: "group", Type: "Group"}, {Name: "articles", Type: "[]Article"},
+		{Name: "image", Type: "Image", Nullable: true, Description: "The event's picture; null when it has none."},
 		{Name: "updated_at", Type: "date-time", Required: true},
 	}},
+	{Name: "Image", Description: "A picture at full size; served from this instance with immutable caching.", Fields: []apiField{
+		{Name: "url", Type: "string", Required: true}, {Name: "alt", Type: "string", Required: true, Description: "What the picture shows."},
+		{Name: "width", Type: "integer", Required: true}, {Name: "height", Type: "integer", Required: true}}},
+	{Name: "ImageCreated", Fields: []apiField{{Name: "image", Type: "Image", Required: true}}},
+	{Name: "ImageUpload", Description: "multipart/form-data.", Fields: []apiField{
+		{Name: "image", Type: "string", Required: true, Description: "The file: JPEG, PNG or WebP."},
+		{Name: "alt", Type: "string", Required: true, Description: "What the picture shows, for people who cannot see it."}}},
 	{Name: "EventList", Description: "A page of events.", Fields: []apiField{
 		{Name: "events", Type: "[]Event", Required: true},
 		{Name: "next", Type: "string", Nullable: true, Required: true, Description: "The URL of the next page; null on the last."},
@@ -328,8 +349,12 @@ func (s *Server) openAPIDocument() map[string]any {
 			o["parameters"] = params
 		}
 		if op.Body != "" {
+			media := "application/json"
+			if op.Multipart {
+				media = "multipart/form-data"
+			}
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.Body}}}}
+				media: map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.Body}}}}
 		}
 		responses := map[string]any{}
 		for _, r := range op.Responses {

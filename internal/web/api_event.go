@@ -49,6 +49,7 @@ type apiEvent struct {
 	SpotsLeft         *int         `json:"spots_left"`
 	Group             *apiGroup    `json:"group,omitempty"`
 	Articles          []apiArticle `json:"articles,omitempty"`
+	Image             *apiImage    `json:"image"`
 	UpdatedAt         string       `json:"updated_at"`
 }
 
@@ -76,6 +77,7 @@ func (s *Server) toAPIEvent(e *turnout.Event) apiEvent {
 		OnlineURL: e.OnlineURL, Accessibility: e.Accessibility, Capacity: e.Capacity, MaxGuests: e.MaxGuests,
 		RequireEmail: e.RequireEmail, EmailConfirmHours: e.EmailConfirmHours, Reminders: !e.RemindersOff, Status: e.Status, CancelReason: e.CancelReason, Sequence: e.Sequence,
 		Going: e.GoingCount, SpotsLeft: e.SpotsLeft(), UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
+		Image: s.toAPIImage(e.Image),
 	}
 	if e.RSVPClosesAt != nil {
 		v := e.RSVPClosesAt.In(loc).Format(time.RFC3339)

@@ -16,7 +16,8 @@ func (s *Server) articlePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "pages/article", fiber.Map{"Title": a.Title, "Description": a.Summary, "Article": a, "Events": turnout.PublicEvents(events)})
+	return s.render(c, "pages/article", fiber.Map{"Title": a.Title, "Description": a.Summary, "Article": a, "Events": turnout.PublicEvents(events),
+		"LinkPreview": s.articlePreview(a)})
 }
 
 // fetchPreview reads an article page's metadata for the event form.

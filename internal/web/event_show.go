@@ -36,6 +36,9 @@ func (s *Server) eventPageData(c *fiber.Ctx, e *turnout.Event) fiber.Map {
 		"GoogleURL":   googleCalendarURL(e, s.cfg.BaseURL),
 		"WebcalURL":   s.webcalURL("/groups/" + e.Group.Slug + "/events.ics"),
 		"Feeds":       []feedLink{{"text/calendar", e.Title + " (iCal)", "/events/" + e.Slug + ".ics"}},
+		"LinkPreview": s.eventPreview(e),
+		"JSONLD":      s.eventJSONLD(e),
+		"Share":       s.shareLinksOf(e),
 	}
 }
 

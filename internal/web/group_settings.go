@@ -13,7 +13,7 @@ type groupForm struct {
 
 func (s *Server) settingsData(g *turnout.Group, f groupForm, m *turnout.Membership) fiber.Map {
 	return zoneSelect(fiber.Map{"Title": "Settings of " + g.Name, "Group": g, "Form": f, "Errors": map[string]string{},
-		"Owner": m.Role == turnout.RoleOwner}, g.Timezone, f.Timezone)
+		"Owner": m.Role == turnout.RoleOwner, "EmbedURL": s.cfg.BaseURL + "/groups/" + g.Slug + "/embed"}, g.Timezone, f.Timezone)
 }
 
 // groupSettingsPage is GET /groups/{group}/settings.

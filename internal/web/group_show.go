@@ -31,6 +31,7 @@ func (s *Server) groupPage(c *fiber.Ctx) error {
 	data := fiber.Map{
 		"Title":       g.Name,
 		"Description": "Upcoming events by " + g.Name + ".",
+		"LinkPreview": s.groupPreview(g, groupSummary(g)),
 		"Group":       g,
 		"Events":      events,
 		"WebcalURL":   s.webcalURL(feed),

@@ -152,6 +152,8 @@ func TestHiddenMeetingPointNeverLeaks(t *testing.T) {
 			{"/events.atom", ""}, {"/groups/riverside/events.atom", ""},
 			{"/api/v1/events", ""}, {"/api/v1/events/" + ev.Slug, ""}, {article, ""},
 			{"/events/" + ev.Slug, "application/activity+json"}, {"/ap/groups/riverside/outbox", "application/activity+json"},
+			{"/events/" + ev.Slug + "/poster", ""}, {"/events/" + ev.Slug + "/share/mastodon", ""},
+			{"/groups/riverside/embed", ""}, {"/groups/riverside/embed?format=fragment", ""}, {"/embed", ""},
 		}
 		entitledLater := map[string]bool{"/rsvp/" + going: true, "/api/v1/rsvps/" + going: true}
 		personal := []string{"/rsvp/" + going, "/api/v1/rsvps/" + going, "/rsvp/" + waiting, "/api/v1/rsvps/" + waiting, "/rsvp/" + maybe, "/api/v1/rsvps/" + maybe}

@@ -35,6 +35,7 @@ type Store interface {
 	turnout.OrganiserMailService
 	turnout.PasswordResetService
 	turnout.FederationService
+	turnout.ImageService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// PoolStats reports the database connection pool, for /metrics.
@@ -118,6 +119,9 @@ func (s *Server) app() (*fiber.App, error) {
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg),
 	})
+	if cfg.BodyLimit < uploadLimit {
+		app.Server().HeaderReceived = uploadBodyLimit
+	}
 	s.routes(app)
 	if err := warmRender(app); err != nil {
 		return nil, err
