@@ -26,6 +26,13 @@ type instance struct {
 // startInstance serves Turnout until the test ends.
 func startInstance(t *testing.T) *instance {
 	t.Helper()
+	return startInstanceWith(t, nil)
+}
+
+// startInstanceWith is startInstance with setup applied to the
+// configuration and the store before the server starts.
+func startInstanceWith(t *testing.T, setup func(cfg *config.Config, st *store.Store)) *instance {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "turnout.db"))
 	if err != nil {
@@ -46,6 +53,9 @@ func startInstance(t *testing.T) *instance {
 	}
 	cfg.Addr, cfg.BaseURL = ln.Addr().String(), origin
 	cfg.SecretKey = "a browser-test secret for actor keys" // federation on
+	if setup != nil {
+		setup(&cfg, st)
+	}
 	app, err := web.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	if err != nil {
 		t.Fatal(err)

@@ -64,7 +64,7 @@ func TestAttendeesJourney(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the CSV does not parse: %v\n%s", err, body)
 	}
-	if len(rows) != 4 || strings.Join(rows[0], ",") != "name,email,status,guests,people,created_at,checked_in_at" {
+	if len(rows) != 4 || strings.Join(rows[0], ",") != "name,email,status,guests,people,created_at,checked_in_at,confirm_by" {
 		t.Fatalf("CSV has %d rows, want a header and 3:\n%s", len(rows), body)
 	}
 	byName := map[string][]string{}

@@ -15,19 +15,27 @@ import (
 // changes, cancellations and promotions the event as an .ics attachment with
 // the feeds' UID and SEQUENCE. base is the public base URL.
 func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
+	if item.Account != nil || item.Invitation != nil {
+		return composeOrganiser(item, base, from)
+	}
 	e, r := item.Event, item.RSVP
 	w := &writer{}
 	var subject string
 	switch item.Kind {
 	case turnout.MailConfirmation:
 		subject = outcomeHeadline(r) + ": " + e.Title
+		if r.Unconfirmed() && item.Confirm != "" {
+			subject = "Confirm your RSVP: " + e.Title
+		}
 		w.para(outcomeText(r))
+		w.confirm(item, base)
 		w.details(e)
 		w.link("Change or cancel your RSVP (a private link: do not share it):", base+"/rsvp/"+item.Token)
 	case turnout.MailLink:
 		subject = "Your private link for " + e.Title
 		w.para("Here is a new private link to change or cancel your RSVP. The link you had before no longer works.")
 		w.para("If you did not ask for it, someone typed your address on the event page: you need do nothing, and your RSVP is as it was.")
+		w.confirm(item, base)
 		w.details(e)
 		w.link("Change or cancel your RSVP (a private link: do not share it):", base+"/rsvp/"+item.Token)
 	case turnout.MailChange:
@@ -122,6 +130,19 @@ func span(start, end time.Time) string {
 		return start.Format("Monday 2 January 2006, 15:04") + "–" + end.Format("15:04 MST")
 	}
 	return start.Format("Mon 2 Jan 2006, 15:04 MST") + " to " + end.Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+// confirm asks an RSVP that waits for its email to be confirmed to follow
+// the confirmation link, saying when the place is released otherwise.
+func (w *writer) confirm(item *turnout.MailItem, base string) {
+	r, e := item.RSVP, item.Event
+	if !r.Unconfirmed() || item.Confirm == "" {
+		return
+	}
+	by := r.ConfirmBy.In(e.Location()).Format("Monday 2 January 2006, 15:04 MST")
+	w.para("The organisers ask everyone to confirm their email address. Please follow the link below by " + by +
+		". If you do not, your RSVP is released and its place goes to the next person.")
+	w.link("Confirm your RSVP:", base+"/rsvp/confirm/"+item.Confirm)
 }
 
 // writer builds the text and HTML bodies side by side.

@@ -34,7 +34,8 @@ type Worker struct {
 	lastReminders time.Time
 }
 
-// reminderEvery is how often the worker looks for reminders that came due.
+// reminderEvery is how often the worker looks for reminders that came due
+// and for unconfirmed RSVPs whose time ran out.
 const reminderEvery = time.Minute
 
 // Backoff is the wait before retry n (1-based) of a temporary failure:
@@ -92,8 +93,13 @@ func (w *Worker) Run(ctx context.Context) {
 // many it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.defaults()
-	if now := w.Now(); len(w.Leads) > 0 && now.Sub(w.lastReminders) >= reminderEvery {
-		if _, err := w.Store.QueueReminders(ctx, now, w.Leads); err != nil {
+	if now := w.Now(); now.Sub(w.lastReminders) >= reminderEvery {
+		if len(w.Leads) > 0 {
+			if _, err := w.Store.QueueReminders(ctx, now, w.Leads); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := w.Store.ReleaseUnconfirmed(ctx, now); err != nil {
 			return 0, err
 		}
 		w.lastReminders = now
@@ -123,7 +129,7 @@ func (w *Worker) send(ctx context.Context, item *turnout.MailItem) error {
 	defer cancel()
 	switch {
 	case err == nil:
-		return w.Store.MailSent(rctx, item.ID, item.Kind)
+		return w.Store.MailSent(rctx, item)
 	case errors.Is(err, ErrPermanent) || item.Attempts >= maxAttempts:
 		w.Log.Warn("email not delivered", "kind", item.Kind, "outbox_id", item.ID, "err", err)
 		return w.Store.MailFailed(rctx, item.ID, item.Kind, err.Error())

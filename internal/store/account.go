@@ -182,8 +182,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*turn
 	return &a, nil
 }
 
-// ChangePassword checks the current password, stores the new one and ends
-// every session of the account (a changed password signs out other devices).
+// ChangePassword checks the current password, stores the new one, ends
+// every session of the account (a changed password signs out other devices)
+// and queues a notice of the change to the account's email.
 // A wrong current password is an EINVALID error on "current_password".
 func (s *Store) ChangePassword(ctx context.Context, accountID int64, current, next string) error {
 	fe := turnout.FieldErrors{}
@@ -207,10 +208,14 @@ func (s *Store) ChangePassword(ctx context.Context, accountID int64, current, ne
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&a).Updates(map[string]any{"password_hash": hash, "updated_at": s.Now()}).Error; err != nil {
+		t := s.Now()
+		if err := tx.Model(&a).Updates(map[string]any{"password_hash": hash, "updated_at": t}).Error; err != nil {
 			return err
 		}
-		return tx.Exec("DELETE FROM sessions WHERE account_id = ?", accountID).Error
+		if err := tx.Exec("DELETE FROM sessions WHERE account_id = ?", accountID).Error; err != nil {
+			return err
+		}
+		return s.queueAccountMail(tx, turnout.MailPasswordChanged, accountID, outboxPayload{}, t)
 	})
 }
 

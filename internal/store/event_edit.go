@@ -14,7 +14,7 @@ var _ turnout.OrganiserEventService = (*Store)(nil)
 
 // eventColumns are the columns UpdateEvent writes.
 var eventColumns = []string{"slug", "title", "kind", "summary", "description", "starts_at", "ends_at", "timezone", "venue",
-	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email", "reminders_off",
+	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email", "reminders_off", "email_confirm_hours",
 	"rsvp_closes_at", "status", "sequence", "published_at", "updated_at"}
 
 // UpdateEvent applies in onto a copy of the event and stores it. A material
@@ -76,6 +76,12 @@ func (s *Store) updateEvent(ctx context.Context, tx *gorm.DB, id int64, in turno
 	}
 	if err := writeSearchText(tx, &next, g.Name); err != nil {
 		return err
+	}
+	if e.RequireEmail && !next.RequireEmail {
+		// Email no longer required: nothing waits for confirmation.
+		if err := tx.Model(&turnout.RSVP{}).Where("event_id = ? AND confirm_by IS NOT NULL", next.ID).Update("confirm_by", nil).Error; err != nil {
+			return err
+		}
 	}
 	promoted, err := s.promoteAndTell(ctx, tx, next.ID, t) // a larger or no capacity frees places
 	if err != nil {
@@ -159,7 +165,7 @@ func (s *Store) DuplicateEvent(ctx context.Context, id int64, offset time.Durati
 	in := turnout.EventInput{Title: &src.Title, Kind: &src.Kind, Summary: &src.Summary, Description: &src.Description,
 		StartsAt: &start, EndsAt: &end, Timezone: &src.Timezone, Venue: &src.Venue, Address: &src.Address,
 		OnlineURL: &src.OnlineURL, Accessibility: &src.Accessibility, MaxGuests: &src.MaxGuests,
-		RequireEmail: &src.RequireEmail, Status: &status,
+		RequireEmail: &src.RequireEmail, EmailConfirmHours: &src.EmailConfirmHours, Status: &status,
 		Latitude:  turnout.Nullable[float64]{Set: true, Value: src.Latitude},
 		Longitude: turnout.Nullable[float64]{Set: true, Value: src.Longitude},
 		Capacity:  turnout.Nullable[int]{Set: true, Value: src.Capacity}}

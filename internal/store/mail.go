@@ -14,18 +14,23 @@ import (
 var _ turnout.OutboxService = (*Store)(nil)
 var _ turnout.MailService = (*Store)(nil)
 
-// outboxRow is one message waiting in the outbox.
+// outboxRow is one message waiting in the outbox, for exactly one of an
+// RSVP, an account or an invitation.
 type outboxRow struct {
-	ID          int64
-	Kind        string
-	RSVPID      int64 `gorm:"column:rsvp_id"`
-	Payload     string
-	DueAt       time.Time
-	LockedUntil *time.Time
-	Attempts    int
-	LastError   string
-	FailedAt    *time.Time
-	CreatedAt   time.Time
+	ID           int64
+	Kind         string
+	RSVPID       *int64 `gorm:"column:rsvp_id"`
+	AccountID    *int64
+	InvitationID *int64
+	Payload      string
+	DueAt        time.Time
+	LockedUntil  *time.Time
+	Attempts     int
+	LastError    string
+	FailedAt     *time.Time
+	CreatedAt    time.Time
+	// Revision counts the edits that pushed a change alert back.
+	Revision int
 }
 
 func (outboxRow) TableName() string { return "outbox" }
@@ -36,6 +41,21 @@ type outboxPayload struct {
 	Before *turnout.EventPlace `json:"before,omitempty"`
 	// Message is the id of an organiser message.
 	Message int64 `json:"message,omitempty"`
+	// Confirm is the token of the link that confirms a required email.
+	Confirm string `json:"confirm,omitempty"`
+}
+
+// queueAccountMail adds a message to an organiser's account to the outbox
+// inside tx, due now.
+func (s *Store) queueAccountMail(tx *gorm.DB, kind string, accountID int64, p outboxPayload, t time.Time) error {
+	if !s.mailOn {
+		return nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&outboxRow{Kind: kind, AccountID: &accountID, Payload: string(b), DueAt: t, CreatedAt: t}).Error
 }
 
 // rsvpMailRow is the mail state of one RSVP.
@@ -60,7 +80,7 @@ func (s *Store) queueMail(tx *gorm.DB, kind string, rsvpID int64, p outboxPayloa
 	if err != nil {
 		return err
 	}
-	return tx.Create(&outboxRow{Kind: kind, RSVPID: rsvpID, Payload: string(b), DueAt: due, CreatedAt: s.Now()}).Error
+	return tx.Create(&outboxRow{Kind: kind, RSVPID: &rsvpID, Payload: string(b), DueAt: due, CreatedAt: s.Now()}).Error
 }
 
 // mailRecipients are the RSVPs of an event that hear about changes: going,
@@ -74,7 +94,9 @@ func mailRecipients(tx *gorm.DB, eventID int64) ([]int64, error) {
 
 // enqueueChange queues a change alert to every recipient of the event. A
 // pending alert to the same RSVP is pushed back instead, keeping what the
-// supporter last heard (before), so that several edits make one message.
+// supporter last heard (before), so that several edits make one message;
+// its revision rises, so that a worker sending it at this moment knows that
+// an edit came after what it read (MailSent).
 func (s *Store) enqueueChange(tx *gorm.DB, eventID int64, before turnout.EventPlace, t time.Time) error {
 	if !s.mailOn {
 		return nil
@@ -89,13 +111,13 @@ func (s *Store) enqueueChange(tx *gorm.DB, eventID int64, before turnout.EventPl
 	}
 	due := t.Add(turnout.ChangeAlertDelay)
 	rows := make([]outboxRow, len(ids))
-	for i, id := range ids {
-		rows[i] = outboxRow{Kind: turnout.MailChange, RSVPID: id, Payload: string(b), DueAt: due, CreatedAt: t}
+	for i := range ids {
+		rows[i] = outboxRow{Kind: turnout.MailChange, RSVPID: &ids[i], Payload: string(b), DueAt: due, CreatedAt: t}
 	}
 	return tx.Clauses(clause.OnConflict{
 		Columns:     []clause.Column{{Name: "rsvp_id"}},
 		TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "kind = 'change'"}}},
-		DoUpdates:   clause.Assignments(map[string]any{"due_at": due}),
+		DoUpdates:   clause.Assignments(map[string]any{"due_at": due, "revision": gorm.Expr("outbox.revision + 1")}),
 	}).CreateInBatches(rows, 200).Error
 }
 
@@ -113,8 +135,8 @@ func (s *Store) enqueueCancel(tx *gorm.DB, eventID int64, t time.Time) error {
 		return err
 	}
 	rows := make([]outboxRow, len(ids))
-	for i, id := range ids {
-		rows[i] = outboxRow{Kind: turnout.MailCancel, RSVPID: id, DueAt: t, CreatedAt: t}
+	for i := range ids {
+		rows[i] = outboxRow{Kind: turnout.MailCancel, RSVPID: &ids[i], DueAt: t, CreatedAt: t}
 	}
 	return tx.CreateInBatches(rows, 200).Error
 }

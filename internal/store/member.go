@@ -112,10 +112,16 @@ func (s *Store) CreateInvitation(ctx context.Context, groupID, createdBy int64, 
 	if !turnout.ValidRole(role) {
 		return "", nil, &turnout.Error{Code: turnout.EINVALID, Message: "Choose owner or organiser.", Fields: map[string]string{"role": "Choose owner or organiser."}}
 	}
+	return s.createInvitation(s.db.WithContext(ctx), groupID, createdBy, role, nil)
+}
+
+// createInvitation inserts an invitation in tx, for email if not nil.
+func (s *Store) createInvitation(tx *gorm.DB, groupID, createdBy int64, role string, email *string) (string, *turnout.Invitation, error) {
 	token := turnout.NewToken()
 	t := s.Now()
-	inv := &turnout.Invitation{GroupID: groupID, TokenHash: turnout.HashToken(token), Role: role, CreatedBy: &createdBy, ExpiresAt: t.Add(turnout.InvitationTTL), CreatedAt: t}
-	if err := s.db.WithContext(ctx).Create(inv).Error; err != nil {
+	inv := &turnout.Invitation{GroupID: groupID, TokenHash: turnout.HashToken(token), Role: role, CreatedBy: &createdBy,
+		ExpiresAt: t.Add(turnout.InvitationTTL), CreatedAt: t, Email: email}
+	if err := tx.Create(inv).Error; err != nil {
 		return "", nil, err
 	}
 	return token, inv, nil

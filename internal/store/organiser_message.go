@@ -36,7 +36,9 @@ func (s *Store) SendOrganiserMessage(ctx context.Context, eventID, accountID int
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		t := s.Now()
 		var ids []int64
+		// People who asked for no more mail are not counted: they get none.
 		if err := tx.Model(&turnout.RSVP{}).Where("event_id = ? AND email IS NOT NULL AND purged_at IS NULL AND status IN ?", eventID, in.To).
+			Where("NOT EXISTS (SELECT 1 FROM rsvp_mail m WHERE m.rsvp_id = rsvps.id AND m.unsubscribed_at IS NOT NULL)").
 			Order("id").Pluck("id", &ids).Error; err != nil {
 			return err
 		}

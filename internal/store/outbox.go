@@ -23,7 +23,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, limit int, lease t
 	}
 	var rows []outboxRow
 	err := db.Raw(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id IN (`+pick+`)
-		RETURNING id, kind, rsvp_id, payload, attempts`, now.Add(lease), now, now, limit).Scan(&rows).Error
+		RETURNING id, kind, rsvp_id, account_id, invitation_id, payload, attempts, revision`, now.Add(lease), now, now, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -43,14 +43,17 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, limit int, lease t
 // mailItem loads what row needs to be sent, or deletes row and returns nil
 // when its RSVP has no email any more (erased) or asked for no mail.
 func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem, error) {
+	if row.RSVPID == nil {
+		return s.organiserMailItem(ctx, row)
+	}
 	db := s.db.WithContext(ctx)
 	var r turnout.RSVP
-	err := db.Take(&r, row.RSVPID).Error
+	err := db.Take(&r, *row.RSVPID).Error
 	var m rsvpMailRow
 	if err == nil {
-		err = db.Take(&m, "rsvp_id = ?", row.RSVPID).Error
+		err = db.Take(&m, "rsvp_id = ?", *row.RSVPID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			m.UnsubscribeToken, err = unsubscribeToken(db, row.RSVPID)
+			m.UnsubscribeToken, err = unsubscribeToken(db, *row.RSVPID)
 		}
 	}
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (r.Email == nil || r.PurgedAt != nil || m.UnsubscribedAt != nil)) {
@@ -74,23 +77,54 @@ func (s *Store) mailItem(ctx context.Context, row *outboxRow) (*turnout.MailItem
 	if err := db.Take(&e, r.EventID).Error; err != nil {
 		return nil, notFound(err, "Event")
 	}
+	if row.Kind == turnout.MailChange && p.Before != nil && p.Before.Same(turnout.PlaceOf(&e)) {
+		return nil, s.dropUnchanged(db, row)
+	}
 	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
 		return nil, err
 	}
 	if err := s.fillPosition(db, &r); err != nil {
 		return nil, err
 	}
-	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Token: p.Token, Before: p.Before,
+	return &turnout.MailItem{ID: row.ID, Kind: row.Kind, Attempts: row.Attempts, Revision: row.Revision, Token: p.Token, Confirm: p.Confirm, Before: p.Before,
 		Note: note, Unsubscribe: m.UnsubscribeToken, RSVP: &r, Event: &e}, nil
 }
 
-// MailSent deletes a sent message and counts it, in one transaction.
-func (s *Store) MailSent(ctx context.Context, id int64, kind string) error {
+// dropUnchanged deletes a change alert whose time and place are back to what
+// the supporter last heard (an edit undone): it has nothing to say. An edit
+// that came since the claim (a higher revision) keeps it, released for the
+// next round.
+func (s *Store) dropUnchanged(db *gorm.DB, row *outboxRow) error {
+	res := db.Where("id = ? AND revision = ?", row.ID, row.Revision).Delete(&outboxRow{})
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	return db.Model(&outboxRow{}).Where("id = ?", row.ID).Update("locked_until", nil).Error
+}
+
+// MailSent deletes a sent message and counts it, in one transaction. A
+// change alert that an edit pushed back while it was being sent (its
+// revision rose since the claim) is not deleted: it stays queued for the
+// time that edit set, released, and remembers the time and place the
+// message just sent told, so that the next alert says what changed since.
+func (s *Store) MailSent(ctx context.Context, item *turnout.MailItem) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Delete(&outboxRow{}, id).Error; err != nil {
-			return err
+		res := tx.Where("id = ? AND revision = ?", item.ID, item.Revision).Delete(&outboxRow{})
+		if res.Error != nil {
+			return res.Error
 		}
-		return countMail(tx, kind, "sent")
+		if res.RowsAffected == 0 && item.Kind == turnout.MailChange && item.Event != nil {
+			told := turnout.PlaceOf(item.Event)
+			b, err := json.Marshal(outboxPayload{Before: &told})
+			if err != nil {
+				return err
+			}
+			if err := tx.Model(&outboxRow{}).Where("id = ?", item.ID).
+				Updates(map[string]any{"payload": string(b), "locked_until": nil, "attempts": 0, "last_error": ""}).Error; err != nil {
+				return err
+			}
+		}
+		return countMail(tx, item.Kind, "sent")
 	})
 }
 
@@ -100,10 +134,19 @@ func (s *Store) MailRetry(ctx context.Context, id int64, at time.Time, why strin
 		Updates(map[string]any{"due_at": at, "locked_until": nil, "last_error": clip(why)}).Error
 }
 
-// MailFailed keeps a message that cannot be delivered, with the reason, so
-// that organisers see it; its payload (a manage token) is erased.
+// MailFailed keeps a message to a supporter that cannot be delivered, with
+// the reason, so that organisers see it; its payload (a manage token) is
+// erased. Mail to organisers' accounts and invitations is deleted instead:
+// nobody is shown those failures, and the payload holds a secret link.
 func (s *Store) MailFailed(ctx context.Context, id int64, kind, why string) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("id = ? AND rsvp_id IS NULL", id).Delete(&outboxRow{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			return countMail(tx, kind, "failed")
+		}
 		if err := tx.Model(&outboxRow{}).Where("id = ?", id).
 			Updates(map[string]any{"failed_at": s.Now(), "locked_until": nil, "last_error": clip(why), "payload": ""}).Error; err != nil {
 			return err

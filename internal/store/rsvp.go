@@ -144,8 +144,10 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 		}
 		r = &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests,
 			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t}
+		var confirm string
 		if in.Email != "" {
 			r.Email = &in.Email
+			confirm = s.askConfirmation(e, r, t)
 		}
 		if r.Status == turnout.RSVPGoing {
 			ok, err := addGoing(tx, e, r.People())
@@ -173,7 +175,7 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 		if r.Email == nil {
 			return nil
 		}
-		return s.queueMail(tx, turnout.MailConfirmation, r.ID, outboxPayload{Token: token}, t)
+		return s.queueMail(tx, turnout.MailConfirmation, r.ID, outboxPayload{Token: token, Confirm: confirm}, t)
 	})
 	if err != nil {
 		return nil, "", err
@@ -213,16 +215,39 @@ func (s *Store) duplicateRSVP(tx *gorm.DB, e *turnout.Event, in turnout.RSVPInpu
 
 // reissueLink gives r a fresh manage token (the old link stops working) and
 // queues it by email. Without email there is no way to deliver it, so the
-// link stays as it is.
+// link stays as it is. An RSVP still waiting for its email to be confirmed
+// gets a fresh confirmation link in the same message: the mail reaches the
+// same mailbox, so following it confirms as well.
 func (s *Store) reissueLink(tx *gorm.DB, r *turnout.RSVP, t time.Time) error {
 	if !s.mailOn || r.Email == nil || r.PurgedAt != nil {
 		return nil
 	}
 	token := turnout.NewToken()
-	if err := tx.Model(r).Update("manage_token_hash", turnout.HashToken(token)).Error; err != nil {
+	set := map[string]any{"manage_token_hash": turnout.HashToken(token)}
+	var confirm string
+	if r.Unconfirmed() {
+		confirm = turnout.NewToken()
+		set["confirm_token_hash"] = turnout.HashToken(confirm)
+	}
+	if err := tx.Model(r).Updates(set).Error; err != nil {
 		return err
 	}
-	return s.queueMail(tx, turnout.MailLink, r.ID, outboxPayload{Token: token}, t)
+	return s.queueMail(tx, turnout.MailLink, r.ID, outboxPayload{Token: token, Confirm: confirm}, t)
+}
+
+// askConfirmation marks a new RSVP with an email to an event that requires
+// email as unconfirmed, to be released after the event's hours to confirm,
+// and returns the confirmation token its email carries. With email off
+// nothing could ever confirm it, so nothing is asked.
+func (s *Store) askConfirmation(e *turnout.Event, r *turnout.RSVP, t time.Time) string {
+	if !s.mailOn || !e.RequireEmail {
+		return ""
+	}
+	token := turnout.NewToken()
+	hash := turnout.HashToken(token)
+	by := t.Add(time.Duration(e.EmailConfirmHours) * time.Hour)
+	r.ConfirmBy, r.ConfirmTokenHash = &by, &hash
+	return token
 }
 
 // SendManageLink gives the RSVP with this email at the event a fresh manage

@@ -52,6 +52,10 @@ const (
 	MaxShortTextLen   = 500
 	MaxURLLen         = 2000
 	MaxCapacity       = 1000000
+	// DefaultEmailConfirmHours and MaxEmailConfirmHours bound the time to
+	// confirm a required email.
+	DefaultEmailConfirmHours = 48
+	MaxEmailConfirmHours     = 720
 )
 
 // MaxEventDuration is the longest an event may last. Longer campaigns are
@@ -84,16 +88,19 @@ type Event struct {
 	MaxGuests     int       `json:"max_guests"`
 	RequireEmail  bool      `json:"require_email"`
 	// RemindersOff stops reminder emails for this event.
-	RemindersOff bool       `json:"-" gorm:"column:reminders_off"`
-	RSVPClosesAt *time.Time `json:"rsvp_closes_at" gorm:"column:rsvp_closes_at"`
-	Status       string     `json:"status"`
-	CancelledAt  *time.Time `json:"cancelled_at"`
-	CancelReason string     `json:"cancel_reason"`
-	Sequence     int        `json:"sequence"`
-	GoingCount   int        `json:"going"`
-	PublishedAt  *time.Time `json:"-"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	RemindersOff bool `json:"-" gorm:"column:reminders_off"`
+	// EmailConfirmHours is how long a supporter has to confirm a required
+	// email before the RSVP is released (when email is on).
+	EmailConfirmHours int        `json:"email_confirm_hours" gorm:"column:email_confirm_hours"`
+	RSVPClosesAt      *time.Time `json:"rsvp_closes_at" gorm:"column:rsvp_closes_at"`
+	Status            string     `json:"status"`
+	CancelledAt       *time.Time `json:"cancelled_at"`
+	CancelReason      string     `json:"cancel_reason"`
+	Sequence          int        `json:"sequence"`
+	GoingCount        int        `json:"going"`
+	PublishedAt       *time.Time `json:"-"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
 
 	// Loaded by the store where a page needs them.
 	Group    *Group     `json:"-" gorm:"-"`

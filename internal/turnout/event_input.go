@@ -30,6 +30,9 @@ type EventInput struct {
 	Capacity      Nullable[int]     `json:"capacity"`
 	MaxGuests     *int              `json:"max_guests"`
 	RequireEmail  *bool             `json:"require_email"`
+	// EmailConfirmHours is how many hours a supporter has to follow the
+	// confirmation link when email is required (1 to 720, default 48).
+	EmailConfirmHours *int `json:"email_confirm_hours"`
 	// Reminders false stops reminder emails for this event.
 	Reminders    *bool            `json:"reminders"`
 	RSVPClosesAt Nullable[string] `json:"rsvp_closes_at"`
@@ -212,6 +215,16 @@ func (in EventInput) applyNumbers(e *Event, fe FieldErrors) {
 			c := *v
 			e.Capacity = &c
 		}
+	}
+	if in.EmailConfirmHours != nil {
+		if h := *in.EmailConfirmHours; h < 1 || h > MaxEmailConfirmHours {
+			fe.Add("email_confirm_hours", "Hours to confirm must be a whole number from 1 to "+itoa(MaxEmailConfirmHours)+".")
+		} else {
+			e.EmailConfirmHours = h
+		}
+	}
+	if e.EmailConfirmHours == 0 {
+		e.EmailConfirmHours = DefaultEmailConfirmHours
 	}
 	if in.MaxGuests != nil {
 		if *in.MaxGuests < 0 || *in.MaxGuests > 50 {

@@ -15,6 +15,11 @@ const (
 	MailPromotion    = "promotion"    // a waitlisted RSVP got a place
 	MailReminder     = "reminder"     // the event starts soon
 	MailMessage      = "message"      // the organisers wrote to the people coming
+
+	// Kinds of email to organisers' accounts and invited organisers.
+	MailPasswordReset   = "password_reset"   // a link to choose a new password
+	MailPasswordChanged = "password_changed" // the account's password changed
+	MailInvitation      = "invitation"       // an invitation to join a group
 )
 
 // ChangeAlertDelay is how long a change alert waits for further edits: edits
@@ -23,14 +28,21 @@ const (
 const ChangeAlertDelay = 110 * time.Second
 
 // MailItem is one message taken from the outbox to send, with what it needs:
-// the RSVP (with its email) and its event as they are now.
+// the RSVP (with its email) and its event as they are now, or for mail to
+// organisers the account or the invitation.
 type MailItem struct {
 	ID       int64
 	Kind     string
 	Attempts int // sends tried, this one included
+	// Revision is the message's revision when it was claimed: a change
+	// alert's rises with each edit that pushes it back.
+	Revision int
 	// Token is the manage token a confirmation or link message carries,
 	// kept in the outbox only until the message is sent.
 	Token string
+	// Confirm is the token of the link that confirms a required email
+	// (confirmation and link messages of an unconfirmed RSVP).
+	Confirm string
 	// Before is the event as the supporter last heard of it (change alerts).
 	Before *EventPlace
 	// Note is the organisers' message (kind message).
@@ -39,6 +51,14 @@ type MailItem struct {
 	Unsubscribe string
 	RSVP        *RSVP
 	Event       *Event
+	// Account is the organiser's account of password mail (RSVP and Event
+	// are then nil).
+	Account *Account
+	// Invitation is the invitation of an invitation message, with its
+	// group and the address it goes to (RSVP and Event are then nil).
+	Invitation *Invitation
+	// Inviter is the name of the account that made the invitation, if any.
+	Inviter string
 }
 
 // EventPlace is what a change alert compares: when and where.
@@ -75,8 +95,9 @@ type OutboxService interface {
 	// gets them until it ends) and returns them with their RSVP and event.
 	// Messages whose RSVP lost its email or unsubscribed are deleted instead.
 	ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*MailItem, error)
-	// MailSent deletes a sent message and counts it.
-	MailSent(ctx context.Context, id int64, kind string) error
+	// MailSent deletes a sent message and counts it; a change alert that
+	// an edit pushed back while it was being sent stays queued instead.
+	MailSent(ctx context.Context, item *MailItem) error
 	// MailRetry puts a message back to be tried again at at.
 	MailRetry(ctx context.Context, id int64, at time.Time, why string) error
 	// MailFailed records that a message cannot be delivered, for organisers.
@@ -84,6 +105,9 @@ type OutboxService interface {
 	// QueueReminders queues the reminders due by now for each lead time
 	// before the start, each once, and returns how many.
 	QueueReminders(ctx context.Context, now time.Time, leads []time.Duration) (int, error)
+	// ReleaseUnconfirmed deletes the RSVPs whose time to confirm a required
+	// email ended by now, promoting the waitlist, and returns how many.
+	ReleaseUnconfirmed(ctx context.Context, now time.Time) (int, error)
 }
 
 // MailService is what the web layer asks of the store about email.
@@ -97,6 +121,12 @@ type MailService interface {
 	Unsubscribe(ctx context.Context, token string) error
 	// FindMailFailures lists undeliverable messages of an event's RSVPs.
 	FindMailFailures(ctx context.Context, eventID int64) ([]MailFailure, error)
+	// FindRSVPConfirmation returns the RSVP of a confirmation token and its
+	// event; ENOTFOUND for an unknown token.
+	FindRSVPConfirmation(ctx context.Context, token string) (*RSVP, *Event, error)
+	// ConfirmRSVP confirms the required email of the RSVP of a confirmation
+	// token, so that it is not released.
+	ConfirmRSVP(ctx context.Context, token string) (*RSVP, *Event, error)
 }
 
 // MaxMessageSubjectLen and MaxMessageBodyLen bound an organiser's message.

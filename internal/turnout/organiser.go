@@ -118,6 +118,8 @@ type Invitation struct {
 	ExpiresAt time.Time
 	UsedAt    *time.Time
 	CreatedAt time.Time
+	// Email is the address the invitation was emailed to, if it was.
+	Email *string
 
 	Group *Group `gorm:"-"`
 }
@@ -150,6 +152,9 @@ type OrganiserService interface {
 	RemoveMember(ctx context.Context, groupID, accountID int64) error
 	// CreateInvitation stores a single-use invitation and returns its token.
 	CreateInvitation(ctx context.Context, groupID, createdBy int64, role string) (string, *Invitation, error)
+	// EmailInvitation stores a single-use invitation like CreateInvitation
+	// and queues its link by email to the address, in one transaction.
+	EmailInvitation(ctx context.Context, groupID, createdBy int64, role, email string) (string, *Invitation, error)
 	// FindInvitation returns a usable (unused, unexpired) invitation by token, with its group.
 	FindInvitation(ctx context.Context, token string) (*Invitation, error)
 	// AcceptInvitation uses the invitation for the signed-in account, or with

@@ -32,6 +32,11 @@ type RSVP struct {
 	UpdatedAt       time.Time
 	CheckedInAt     *time.Time
 	PurgedAt        *time.Time
+	// ConfirmBy is set while a required email is unconfirmed: the RSVP is
+	// released then unless its confirmation link is followed first.
+	ConfirmBy *time.Time
+	// ConfirmTokenHash is the hash of the confirmation link's token.
+	ConfirmTokenHash *string
 
 	// Position is the 1-based place on the waitlist of a waitlisted RSVP,
 	// filled in by the store where a page needs it.
@@ -43,6 +48,18 @@ func (RSVP) TableName() string { return "rsvps" }
 
 // People is how many people the RSVP stands for: the supporter and guests.
 func (r *RSVP) People() int { return 1 + r.Guests }
+
+// Unconfirmed reports whether the RSVP waits for its email to be confirmed.
+func (r *RSVP) Unconfirmed() bool { return r.ConfirmBy != nil }
+
+// ReleaseAt is when an unconfirmed RSVP is released (zero when it waits
+// for nothing).
+func (r *RSVP) ReleaseAt() time.Time {
+	if r.ConfirmBy == nil {
+		return time.Time{}
+	}
+	return *r.ConfirmBy
+}
 
 // EmailValue is the email address or "".
 func (r *RSVP) EmailValue() string {

@@ -149,7 +149,8 @@ var eventInputFields = []apiField{
 	{Name: "accessibility", Type: "string", Description: "Step-free access, toilets, seating, BSL and the like."},
 	{Name: "capacity", Type: "integer", Nullable: true, Description: "People, guests included; null = unlimited."},
 	{Name: "max_guests", Type: "integer", Description: "Most guests one RSVP may bring."},
-	{Name: "require_email", Type: "boolean", Description: "Ask RSVPs for an email address."},
+	{Name: "require_email", Type: "boolean", Description: "Ask RSVPs for an email address. With email on, each RSVP holds its place unconfirmed until the link in its confirmation email is followed."},
+	{Name: "email_confirm_hours", Type: "integer", Description: "With require_email and email on: hours a supporter has to confirm the address before the RSVP is released and its place goes to the waitlist (1 to 720, default 48)."},
 	{Name: "reminders", Type: "boolean", Description: "Send reminder emails to people coming who gave an address; false stops them."},
 	{Name: "rsvp_closes_at", Type: "string", Nullable: true, Description: "When RSVPs close. " + timeField},
 	{Name: "status", Type: "string", Enum: []string{turnout.StatusDraft, turnout.StatusPublished}},
@@ -169,6 +170,7 @@ var apiSchemas = []apiSchema{
 		{Name: "online_url", Type: "string"}, {Name: "accessibility", Type: "string"},
 		{Name: "capacity", Type: "integer", Nullable: true, Description: "People, guests included; null = unlimited."},
 		{Name: "max_guests", Type: "integer"}, {Name: "require_email", Type: "boolean"},
+		{Name: "email_confirm_hours", Type: "integer", Description: "Hours to confirm a required email before the RSVP is released."},
 		{Name: "reminders", Type: "boolean", Description: "Whether reminder emails go out."},
 		{Name: "rsvp_closes_at", Type: "date-time", Nullable: true},
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.StatusDraft, turnout.StatusPublished, turnout.StatusCancelled}},
@@ -203,7 +205,8 @@ var apiSchemas = []apiSchema{
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.RSVPGoing, turnout.RSVPWaitlisted, turnout.RSVPMaybe, turnout.RSVPNotGoing}},
 		{Name: "guests", Type: "integer", Required: true},
 		{Name: "manage_url", Type: "string", Required: true, Description: "The private link to change or cancel the RSVP; shown only this once."},
-		{Name: "waitlist_position", Type: "integer", Description: "Present when waitlisted."}}},
+		{Name: "waitlist_position", Type: "integer", Description: "Present when waitlisted."},
+		{Name: "confirm_by", Type: "date-time", Description: "Present when the event requires email and email is on: the RSVP is released then unless the link in its confirmation email is followed."}}},
 	{Name: "RSVP", Description: "An RSVP as its manage link sees it.", Fields: []apiField{
 		{Name: "name", Type: "string", Required: true}, {Name: "email", Type: "string", Nullable: true},
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.RSVPGoing, turnout.RSVPWaitlisted, turnout.RSVPMaybe, turnout.RSVPNotGoing}},
@@ -227,7 +230,9 @@ var apiSchemas = []apiSchema{
 	{Name: "OrganiserRSVP", Fields: []apiField{
 		{Name: "id", Type: "integer"}, {Name: "name", Type: "string"}, {Name: "email", Type: "string", Nullable: true},
 		{Name: "status", Type: "string"}, {Name: "guests", Type: "integer"}, {Name: "created_at", Type: "date-time"},
-		{Name: "checked_in", Type: "boolean"}, {Name: "waitlist_position", Type: "integer"}}},
+		{Name: "checked_in", Type: "boolean"}, {Name: "waitlist_position", Type: "integer"},
+		{Name: "unconfirmed", Type: "boolean", Description: "True while a required email waits to be confirmed."},
+		{Name: "confirm_by", Type: "date-time", Description: "Present when unconfirmed: when the RSVP is released unless confirmed."}}},
 	{Name: "Error", Description: "Every 4xx and 5xx answer.", Fields: []apiField{{Name: "error", Type: "ErrorBody", Required: true}}},
 	{Name: "ErrorBody", Fields: []apiField{
 		{Name: "code", Type: "string", Required: true, Description: "invalid, malformed, not_found, conflict, unauthorized, forbidden, too_large, rate_limited, unavailable, internal."},

@@ -10,35 +10,38 @@ import (
 
 // apiEvent is the public JSON form of an event: counts, never attendees.
 type apiEvent struct {
-	Slug          string       `json:"slug"`
-	URL           string       `json:"url"`
-	ICSURL        string       `json:"ics_url"`
-	Title         string       `json:"title"`
-	Kind          string       `json:"kind"`
-	Summary       string       `json:"summary"`
-	Description   string       `json:"description"`
-	StartsAt      string       `json:"starts_at"`
-	EndsAt        string       `json:"ends_at"`
-	Timezone      string       `json:"timezone"`
-	Venue         string       `json:"venue"`
-	Address       string       `json:"address"`
-	Latitude      *float64     `json:"latitude"`
-	Longitude     *float64     `json:"longitude"`
-	OnlineURL     string       `json:"online_url"`
-	Accessibility string       `json:"accessibility"`
-	Capacity      *int         `json:"capacity"`
-	MaxGuests     int          `json:"max_guests"`
-	RequireEmail  bool         `json:"require_email"`
-	Reminders     bool         `json:"reminders"`
-	RSVPClosesAt  *string      `json:"rsvp_closes_at"`
-	Status        string       `json:"status"`
-	CancelReason  string       `json:"cancel_reason,omitempty"`
-	Sequence      int          `json:"sequence"`
-	Going         int          `json:"going"`
-	SpotsLeft     *int         `json:"spots_left"`
-	Group         *apiGroup    `json:"group,omitempty"`
-	Articles      []apiArticle `json:"articles,omitempty"`
-	UpdatedAt     string       `json:"updated_at"`
+	Slug          string   `json:"slug"`
+	URL           string   `json:"url"`
+	ICSURL        string   `json:"ics_url"`
+	Title         string   `json:"title"`
+	Kind          string   `json:"kind"`
+	Summary       string   `json:"summary"`
+	Description   string   `json:"description"`
+	StartsAt      string   `json:"starts_at"`
+	EndsAt        string   `json:"ends_at"`
+	Timezone      string   `json:"timezone"`
+	Venue         string   `json:"venue"`
+	Address       string   `json:"address"`
+	Latitude      *float64 `json:"latitude"`
+	Longitude     *float64 `json:"longitude"`
+	OnlineURL     string   `json:"online_url"`
+	Accessibility string   `json:"accessibility"`
+	Capacity      *int     `json:"capacity"`
+	MaxGuests     int      `json:"max_guests"`
+	RequireEmail  bool     `json:"require_email"`
+	// EmailConfirmHours is how long a supporter has to confirm a required
+	// email (email on) before the RSVP is released.
+	EmailConfirmHours int          `json:"email_confirm_hours"`
+	Reminders         bool         `json:"reminders"`
+	RSVPClosesAt      *string      `json:"rsvp_closes_at"`
+	Status            string       `json:"status"`
+	CancelReason      string       `json:"cancel_reason,omitempty"`
+	Sequence          int          `json:"sequence"`
+	Going             int          `json:"going"`
+	SpotsLeft         *int         `json:"spots_left"`
+	Group             *apiGroup    `json:"group,omitempty"`
+	Articles          []apiArticle `json:"articles,omitempty"`
+	UpdatedAt         string       `json:"updated_at"`
 }
 
 type apiGroup struct {
@@ -63,7 +66,7 @@ func (s *Server) toAPIEvent(e *turnout.Event) apiEvent {
 		StartsAt: e.StartsAt.In(loc).Format(time.RFC3339), EndsAt: e.EndsAt.In(loc).Format(time.RFC3339),
 		Timezone: e.Timezone, Venue: e.Venue, Address: e.Address, Latitude: e.Latitude, Longitude: e.Longitude,
 		OnlineURL: e.OnlineURL, Accessibility: e.Accessibility, Capacity: e.Capacity, MaxGuests: e.MaxGuests,
-		RequireEmail: e.RequireEmail, Reminders: !e.RemindersOff, Status: e.Status, CancelReason: e.CancelReason, Sequence: e.Sequence,
+		RequireEmail: e.RequireEmail, EmailConfirmHours: e.EmailConfirmHours, Reminders: !e.RemindersOff, Status: e.Status, CancelReason: e.CancelReason, Sequence: e.Sequence,
 		Going: e.GoingCount, SpotsLeft: e.SpotsLeft(), UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
 	}
 	if e.RSVPClosesAt != nil {

@@ -230,7 +230,7 @@ func (s *Server) writeAttendeesCSV(c *fiber.Ctx, e *turnout.Event) error {
 func newAttendeesCSV(w io.Writer) (*csv.Writer, error) {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	return cw, cw.Write([]string{"name", "email", "status", "guests", "people", "created_at", "checked_in_at"})
+	return cw, cw.Write([]string{"name", "email", "status", "guests", "people", "created_at", "checked_in_at", "confirm_by"})
 }
 
 // writeCSVRows writes RSVPs as CSV rows and flushes them.
@@ -240,8 +240,12 @@ func writeCSVRows(cw *csv.Writer, list []*turnout.RSVP) error {
 		if r.CheckedInAt != nil {
 			checked = r.CheckedInAt.UTC().Format(time.RFC3339)
 		}
+		confirmBy := ""
+		if r.ConfirmBy != nil {
+			confirmBy = r.ConfirmBy.UTC().Format(time.RFC3339)
+		}
 		row := []string{safeCell(r.Name), safeCell(r.EmailValue()), r.Status, strconv.Itoa(r.Guests), strconv.Itoa(r.People()),
-			r.CreatedAt.UTC().Format(time.RFC3339), checked}
+			r.CreatedAt.UTC().Format(time.RFC3339), checked, confirmBy}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -304,7 +308,10 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 	out := make([]fiber.Map, 0, len(p.RSVPs))
 	for _, r := range p.RSVPs {
 		item := fiber.Map{"id": r.ID, "name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
-			"created_at": r.CreatedAt.UTC().Format(time.RFC3339), "checked_in": r.CheckedInAt != nil}
+			"created_at": r.CreatedAt.UTC().Format(time.RFC3339), "checked_in": r.CheckedInAt != nil, "unconfirmed": r.Unconfirmed()}
+		if r.ConfirmBy != nil {
+			item["confirm_by"] = r.ConfirmBy.UTC().Format(time.RFC3339)
+		}
 		if r.Position > 0 {
 			item["waitlist_position"] = r.Position
 		}

@@ -56,9 +56,9 @@ func TestAttendeesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"name", "email", "status", "guests", "people", "created_at", "checked_in_at"},
-		{"'=cmd|' /C calc'!A0", email, "going", "2", "3", "2026-03-22T13:00:00Z", "2026-03-22T13:00:00Z"},
-		{"Quote \"Q\", comma\nnewline", "", "waitlisted", "0", "1", "2026-03-22T13:00:00Z", ""},
+		{"name", "email", "status", "guests", "people", "created_at", "checked_in_at", "confirm_by"},
+		{"'=cmd|' /C calc'!A0", email, "going", "2", "3", "2026-03-22T13:00:00Z", "2026-03-22T13:00:00Z", ""},
+		{"Quote \"Q\", comma\nnewline", "", "waitlisted", "0", "1", "2026-03-22T13:00:00Z", "", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows: %q", len(rows), rows)

@@ -30,7 +30,7 @@ var headingOf = map[string]string{
 var fieldLabels = map[string]string{
 	"q": "Search", "from": "From", "to": "To", "kind": "Kind", "group": "Group", "after": "Page",
 	"starts_at": "Start", "ends_at": "End", "timezone": "Time zone", "online_url": "Online link",
-	"rsvp_closes_at": "RSVPs close", "max_guests": "Most guests per RSVP", "require_email": "Ask for email",
+	"rsvp_closes_at": "RSVPs close", "max_guests": "Most guests per RSVP", "require_email": "Ask for email", "email_confirm_hours": "Hours to confirm the email",
 	"guests": "Guests", "email": "Email", "name": "Name", "status": "Status", "password": "Password",
 }
 

@@ -19,7 +19,7 @@ const maxArticleRows = turnout.MaxArticles
 type eventForm struct {
 	Title, Kind, Summary, Description, StartsAt, EndsAt, Timezone string
 	Venue, Address, OnlineURL, Accessibility, Capacity, Status    string
-	MaxGuests, RSVPClosesAt                                       string
+	MaxGuests, RSVPClosesAt, EmailConfirmHours                    string
 	// Offsets ("+01:00") chosen for times in the repeated hour of a clock
 	// change, by field name (starts_at, ends_at, rsvp_closes_at).
 	Offsets      map[string]string
@@ -89,7 +89,7 @@ func eventFormOf(e *turnout.Event) eventForm {
 		StartsAt: e.LocalStart().Format(turnout.LocalLayout), EndsAt: e.LocalEnd().Format(turnout.LocalLayout),
 		Timezone: e.Timezone, Venue: e.Venue, Address: e.Address, OnlineURL: e.OnlineURL,
 		Accessibility: e.Accessibility, RequireEmail: e.RequireEmail, Status: e.Status, Notify: true, Reminders: !e.RemindersOff,
-		MaxGuests: strconv.Itoa(e.MaxGuests), Offsets: map[string]string{}}
+		MaxGuests: strconv.Itoa(e.MaxGuests), EmailConfirmHours: strconv.Itoa(e.EmailConfirmHours), Offsets: map[string]string{}}
 	if e.RSVPClosesAt != nil {
 		f.RSVPClosesAt = e.RSVPClosesAt.In(e.Location()).Format(turnout.LocalLayout)
 	}
@@ -121,7 +121,7 @@ func readEventForm(c *fiber.Ctx) eventForm {
 		StartsAt: v("starts_at"), EndsAt: v("ends_at"), Timezone: v("timezone"), Venue: v("venue"),
 		Address: v("address"), OnlineURL: v("online_url"), Accessibility: v("accessibility"),
 		Capacity: v("capacity"), Status: v("status"), MaxGuests: v("max_guests"), RSVPClosesAt: v("rsvp_closes_at"),
-		Offsets: map[string]string{}}
+		EmailConfirmHours: v("email_confirm_hours"), Offsets: map[string]string{}}
 	for _, field := range timeFields {
 		if o := v(field + "_offset"); o != "" {
 			f.Offsets[field] = o
@@ -182,6 +182,14 @@ func (f eventForm) input(withStatus bool, defaultTZ string) (turnout.EventInput,
 			fe.Add("max_guests", "Guests per RSVP must be a whole number from 0 to 50.")
 		} else {
 			in.MaxGuests = &n
+		}
+	}
+	if h := strings.TrimSpace(f.EmailConfirmHours); h != "" {
+		n, err := strconv.Atoi(h)
+		if err != nil {
+			fe.Add("email_confirm_hours", "Hours to confirm must be a whole number from 1 to "+strconv.Itoa(turnout.MaxEmailConfirmHours)+".")
+		} else {
+			in.EmailConfirmHours = &n
 		}
 	}
 	in.Capacity = turnout.Nullable[int]{Set: true}

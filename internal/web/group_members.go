@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,6 +33,11 @@ func (s *Server) renderMembers(c *fiber.Ctx, acct *turnout.Account, g *turnout.G
 		}
 		data["Invitations"] = invs
 	}
+	for k, v := range map[string]any{"Errors": map[string]string{}, "InviteRole": "", "InviteEmail": ""} {
+		if _, ok := data[k]; !ok {
+			data[k] = v
+		}
+	}
 	data["Title"] = "Members of " + g.Name
 	data["Group"] = g
 	data["Members"] = members
@@ -42,20 +48,49 @@ func (s *Server) renderMembers(c *fiber.Ctx, acct *turnout.Account, g *turnout.G
 }
 
 // invite is POST /groups/{group}/members/invite (owners): it shows the new
-// single-use link once; only its hash is stored.
+// single-use link once; only its hash is stored. With an email address (and
+// email on) the link is also sent to it; it still works copied by hand.
 func (s *Server) invite(c *fiber.Ctx) error {
 	acct, g, m, err := s.memberGroup(c, turnout.RoleOwner)
 	if err != nil {
 		return err
 	}
 	role := c.FormValue("role")
+	email := strings.TrimSpace(c.FormValue("email"))
 	ctx := c.UserContext()
-	token, inv, err := s.store.CreateInvitation(ctx, g.ID, acct.ID, role)
-	if err != nil {
+	var token string
+	var inv *turnout.Invitation
+	if email == "" {
+		token, inv, err = s.store.CreateInvitation(ctx, g.ID, acct.ID, role)
+	} else {
+		token, inv, err = s.emailInvitation(c, acct, g, role, email)
+	}
+	if turnout.ErrorCode(err) == turnout.EINVALID || turnout.ErrorCode(err) == turnout.ERATELIMITED {
+		c.Status(statusOf[turnout.ErrorCode(err)])
+		return s.renderMembers(c, acct, g, m, fiber.Map{"InviteEmail": email, "InviteRole": role,
+			"Errors": turnout.ErrorFields(err), "Error": turnout.ErrorMessage(err)})
+	} else if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.renderMembers(c, acct, g, m, fiber.Map{"InviteURL": s.cfg.BaseURL + "/invitations/" + token, "Invitation": inv})
+}
+
+// emailInvitation makes an invitation for email and queues its link to it,
+// within the per-account limit.
+func (s *Server) emailInvitation(c *fiber.Ctx, acct *turnout.Account, g *turnout.Group, role, email string) (string, *turnout.Invitation, error) {
+	if !s.cfg.MailOn() {
+		return "", nil, &turnout.Error{Code: turnout.EINVALID, Message: "This site does not send email: leave the address empty and send the link yourself.",
+			Fields: map[string]string{"email": "This site does not send email: leave the address empty and send the link yourself."}}
+	}
+	over, err := s.hitLimit(c, limitInviteMail, strconv.FormatInt(acct.ID, 10))
+	if err != nil {
+		return "", nil, err
+	}
+	if over {
+		return "", nil, turnout.Errorf(turnout.ERATELIMITED, "You have emailed many invitations in the last hour. Wait a while, or leave the address empty and send the link yourself.")
+	}
+	return s.store.EmailInvitation(c.UserContext(), g.ID, acct.ID, role, email)
 }
 
 // memberAccount reads the member id of the route.

@@ -452,3 +452,38 @@ func TestOrganiserMessage(t *testing.T) {
 		}
 	})
 }
+
+// TestOrganiserMessageLeavesOutUnsubscribed: someone who stopped email is
+// neither mailed nor counted among an organiser message's recipients.
+func TestOrganiserMessageLeavesOutUnsubscribed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rig := newMailRig(t, st)
+		token := seedOrganiser(t, st, "ola@example.org", "quiet")
+		g, err := st.FindGroupBySlug(context.Background(), "quiet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := seedEvent(t, st, g.ID, "Quiet vigil", 48*time.Hour, nil)
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Gia"}, "email": {"gia@example.org"}, "status": {"going"}})
+		rig.rsvp(t, e.Slug, url.Values{"name": {"Hal"}, "email": {"hal@example.org"}, "status": {"going"}})
+		rig.flush(t)
+		var unsub string
+		for _, m := range rig.smtp.Wait(2, 5*time.Second) {
+			if m.To == "hal@example.org" {
+				unsub = strings.TrimPrefix(strings.Trim(m.Header.Get("List-Unsubscribe"), "<>"), "http://turnout.test")
+			}
+		}
+		if status, _ := rig.post(t, unsub, formType, "List-Unsubscribe=One-Click"); status != 200 {
+			t.Fatalf("unsubscribe: %d", status)
+		}
+		resp, out := sendJSON(t, rig.app, "POST", "/api/v1/events/"+e.Slug+"/messages", `{"subject":"Hi","body":"x","to":["going"]}`, "Authorization", "Bearer "+token)
+		if resp.StatusCode != 202 || out["recipients"] != 1.0 {
+			t.Fatalf("send: %d %v, want 1 recipient", resp.StatusCode, out)
+		}
+		rig.flush(t)
+		msgs := rig.smtp.Wait(3, 5*time.Second)
+		if len(msgs) != 3 || msgs[2].To != "gia@example.org" {
+			t.Fatalf("%d messages, the last to %s", len(msgs), msgs[len(msgs)-1].To)
+		}
+	})
+}

@@ -55,7 +55,11 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 		}
 		return s.redirectFlash(c, "/events/"+e.Slug+"/attendees", "Not sent: "+messageProblem(err))
 	}
-	return s.redirectFlash(c, "/events/"+e.Slug+"/attendees", "Your message is on its way to "+strconv.Itoa(n)+" people.")
+	people := strconv.Itoa(n) + " people"
+	if n == 1 {
+		people = "1 person"
+	}
+	return s.redirectFlash(c, "/events/"+e.Slug+"/attendees", "Your message is on its way to "+people+".")
 }
 
 // messageProblem is a one-line account of why a message was refused.

@@ -39,6 +39,13 @@ var (
 	limitInvitation = ratePolicy{"invitation", 20, 15 * time.Minute}
 	// Wrong current passwords on the change-password form, per account.
 	limitPassword = ratePolicy{"password", 10, 15 * time.Minute}
+	// Password reset requests from one address, and for one email address
+	// (counted whether or not it has an account, so that the limit tells
+	// nothing): a few links an hour, so nobody can flood an inbox.
+	limitResetAddress = ratePolicy{"reset-address", 10, 15 * time.Minute}
+	limitResetAccount = ratePolicy{"reset-account", 3, time.Hour}
+	// Invitations emailed by one account.
+	limitInviteMail = ratePolicy{"invite-mail", 30, time.Hour}
 )
 
 // loginDelay is how long each login of an account under attack waits.

@@ -29,6 +29,11 @@ func (s *Server) organiserRoutes(app *fiber.App) {
 	anon.post("/signup", s.signup)
 	anon.get("/invitations/:token", s.invitationPage)
 	anon.post("/invitations/:token", s.acceptInvitation)
+	anon.get("/password/reset", s.passwordResetPage)
+	anon.post("/password/reset", s.requestPasswordReset)
+	anon.get("/password/reset/sent", s.passwordResetSent)
+	anon.get("/password/reset/:token", s.newPasswordPage)
+	anon.post("/password/reset/:token", s.resetPassword)
 	app.Get("/articles/:id", s.articlePage)
 
 	org := s.organiserGroup(app)

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -104,6 +105,7 @@ func (s *Server) rsvpSentPage(c *fiber.Ctx) error {
 	if n, err := strconv.Atoi(c.Query("guests")); err == nil && n >= 0 && n <= e.MaxGuests {
 		r.Guests = n
 	}
+	s.pendingConfirmation(e, r)
 	return s.renderRSVPDone(c, e, r, "")
 }
 
@@ -117,6 +119,7 @@ func (s *Server) renderRSVPDone(c *fiber.Ctx, e *turnout.Event, r *turnout.RSVP,
 	data["RSVPItem"] = r
 	data["ManageURL"] = s.manageURL(token)
 	data["Emailed"] = s.cfg.MailOn() && r.Email != nil
+	data["ConfirmBy"] = confirmBy(r, e)
 	err := s.render(c, "pages/rsvp_done", data)
 	privatePage(c)
 	return err
@@ -177,6 +180,11 @@ func (s *Server) apiCreateRSVP(c *fiber.Ctx) error {
 	out := fiber.Map{"status": r.Status, "guests": r.Guests}
 	if token != "" {
 		out["manage_url"] = s.manageURL(token)
+	} else {
+		s.pendingConfirmation(e, r)
+	}
+	if r.ConfirmBy != nil {
+		out["confirm_by"] = r.ConfirmBy.UTC().Format(time.RFC3339)
 	}
 	if r.Position > 0 {
 		out["waitlist_position"] = r.Position

@@ -11,6 +11,8 @@ func (s *Server) rsvpRoutes(app *fiber.App) {
 	app.Post("/events/:slug/rsvp/link", s.rsvpLinkRequest)
 	app.Get("/unsubscribe/:token", s.unsubscribePage)
 	app.Post("/unsubscribe/:token", s.unsubscribe)
+	app.Get("/rsvp/confirm/:token", s.rsvpConfirmPage)
+	app.Post("/rsvp/confirm/:token", s.rsvpConfirm)
 	app.Get("/rsvp/:token", s.rsvpManagePage)
 	app.Post("/rsvp/:token", s.rsvpManageUpdate)
 	app.Get("/rsvp/:token/done", s.rsvpDonePage)

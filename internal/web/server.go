@@ -30,6 +30,7 @@ type Store interface {
 	turnout.RateLimitService
 	turnout.MailService
 	turnout.OrganiserMailService
+	turnout.PasswordResetService
 	turnout.FederationService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

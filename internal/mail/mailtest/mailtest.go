@@ -44,8 +44,13 @@ type Server struct {
 	// counting the refusals in refused.
 	tempFail bool
 	refused  int
-	smtp     *smtp.Server
-	ln       net.Listener
+	// holdAt is the count of received messages at which Data stops
+	// answering until release is closed (HoldAt); held is closed then.
+	holdAt  int
+	held    chan struct{}
+	release chan struct{}
+	smtp    *smtp.Server
+	ln      net.Listener
 }
 
 // Start runs a server until the test ends.
@@ -77,6 +82,7 @@ func (s *Server) URL() string { return "smtp://" + s.Addr + "?tls=none" }
 
 // Stop closes the server: connections are refused until Restart.
 func (s *Server) Stop() {
+	s.Release()
 	s.mu.Lock()
 	srv, ln := s.smtp, s.ln
 	s.smtp, s.ln = nil, nil
@@ -192,8 +198,37 @@ func (x *session) Data(r io.Reader) error {
 	x.s.received = append(x.s.received, m)
 	close(x.s.changed)
 	x.s.changed = make(chan struct{})
+	var release chan struct{}
+	if x.s.holdAt > 0 && len(x.s.received) == x.s.holdAt {
+		close(x.s.held)
+		release = x.s.release
+	}
 	x.s.mu.Unlock()
+	if release != nil {
+		<-release // delivered, but the sender has no "250 OK" yet
+	}
 	return nil
+}
+
+// HoldAt makes the server keep its n-th message (counting from the first
+// ever received) and then not answer the sender until Release: the message
+// is delivered, but the sender cannot know it. The channel is closed when
+// that message has arrived.
+func (s *Server) HoldAt(n int) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdAt, s.held, s.release = n, make(chan struct{}), make(chan struct{})
+	return s.held
+}
+
+// Release lets a held message's answer go (see HoldAt).
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.release != nil {
+		close(s.release)
+		s.release, s.holdAt = nil, 0
+	}
 }
 
 // Parse reads a MIME message into its text, HTML and calendar parts.
