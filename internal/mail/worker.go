@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/turnout-org/turnout/internal/turnout"
+	"github.com/turnout-org/turnout/internal/worker"
 )
 
 // Worker sends what the outbox holds. Several workers (one per instance) may
@@ -73,20 +74,7 @@ func (w *Worker) defaults() {
 // Run sends due messages until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	for {
-		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Error("mail outbox", "err", err)
-		}
-		if n == w.Batch && err == nil {
-			continue // more may be due
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(w.Poll):
-		}
-	}
+	worker.Loop(ctx, w.Poll, w.Batch, w.RunOnce, func(err error) { w.Log.Error("mail outbox", "err", err) })
 }
 
 // RunOnce claims one batch of due messages and sends them, returning how
