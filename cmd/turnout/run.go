@@ -47,6 +47,7 @@ Environment:
                             unset = email off (the demo uses log)
   TURNOUT_MAIL_FROM         From address of email (default turnout@ the host of TURNOUT_BASE_URL)
   TURNOUT_REMINDER_LEAD     email reminders this long before each start, comma list allowed (default 24h; off = none)
+  TURNOUT_DEFAULT_LANGUAGE  language when a visitor asks for none: en, fr, de, es or pt (default en)
   TURNOUT_FEDERATION        groups can be followed over ActivityPub: on or off (default on; needs TURNOUT_SECRET_KEY)
   TURNOUT_SECRET_KEY        secret (16+ characters) that seals the groups' ActivityPub keys; unset = federation off
 Any variable may instead be read from a file named by the same name plus _FILE

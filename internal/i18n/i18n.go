@@ -6,6 +6,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -23,18 +24,37 @@ var matcher = language.NewMatcher(Supported)
 // Catalogue translates message IDs into the shipped languages.
 type Catalogue struct {
 	bundle *i18n.Bundle
+	ids    map[string]map[string]string // language -> message ID -> "other" text
+	// byEnglish finds the ID of a message without arguments from its
+	// English text, for text that reaches the web layer already in English.
+	byEnglish map[string]string
 }
 
 // Load reads every embedded message file.
 func Load() (*Catalogue, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &Catalogue{bundle: b, ids: map[string]map[string]string{}}
 	for _, tag := range Supported {
-		if _, err := b.LoadMessageFileFS(messageFiles, "messages/"+tag.String()+".toml"); err != nil {
+		f, err := b.LoadMessageFileFS(messageFiles, "messages/"+tag.String()+".toml")
+		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
+		ids := map[string]string{}
+		for _, m := range f.Messages {
+			ids[m.ID] = m.Other
+		}
+		c.ids[tag.String()] = ids
 	}
-	return &Catalogue{bundle: b}, nil
+	c.byEnglish = map[string]string{}
+	for id, text := range c.ids["en"] {
+		// Two messages with the same English: the first ID in order wins,
+		// so that the choice is the same on every start.
+		if prev, ok := c.byEnglish[text]; !strings.Contains(text, "{{") && (!ok || id < prev) {
+			c.byEnglish[text] = id
+		}
+	}
+	return c, nil
 }
 
 // Match picks the shipped language closest to the given preferences (a

@@ -5,20 +5,25 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/turnout-org/turnout/internal/i18n"
 )
 
 // Group is an organisation that runs events: a campaign, union branch,
 // collective or coalition. Its members are organisers.
 type Group struct {
-	ID           int64     `json:"-"`
-	Slug         string    `json:"slug"`
-	Name         string    `json:"name"`
-	Description  string    `json:"description"`
-	Website      string    `json:"website"`
-	Timezone     string    `json:"timezone"`
-	ContactEmail string    `json:"contact_email"`
-	CreatedAt    time.Time `json:"-"`
-	UpdatedAt    time.Time `json:"-"`
+	ID           int64  `json:"-"`
+	Slug         string `json:"slug"`
+	Name         string `json:"name"`
+	Description  string `json:"description"`
+	Website      string `json:"website"`
+	Timezone     string `json:"timezone"`
+	ContactEmail string `json:"contact_email"`
+	// Language is the code (en, fr, de, es, pt) of the language its group
+	// and event pages take when a visitor asks for none; empty: the site's.
+	Language  string    `json:"language"`
+	CreatedAt time.Time `json:"-"`
+	UpdatedAt time.Time `json:"-"`
 }
 
 // Membership roles.
@@ -91,6 +96,7 @@ type GroupInput struct {
 	Website      *string `json:"website"`
 	Timezone     *string `json:"timezone"`
 	ContactEmail *string `json:"contact_email"`
+	Language     *string `json:"language"`
 }
 
 // Apply validates in and writes it onto g.
@@ -127,6 +133,12 @@ func (in GroupInput) Apply(g *Group) error {
 				fe.Add("contact_email", "Enter a valid email address, or leave it empty.")
 			}
 			g.ContactEmail = email
+		}
+	}
+	if in.Language != nil {
+		g.Language = strings.TrimSpace(*in.Language)
+		if g.Language != "" && !i18n.IsSupported(g.Language) {
+			fe.Add("language", "Choose one of the languages offered.")
 		}
 	}
 	return fe.Err()

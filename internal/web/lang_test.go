@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/turnout-org/turnout/internal/store"
+	"github.com/turnout-org/turnout/internal/store/storetest"
+	"github.com/turnout-org/turnout/internal/turnout"
+)
+
+var htmlLang = regexp.MustCompile(`<html lang="([^"]*)" dir="(ltr|rtl)">`)
+
+// pageLang is the lang attribute of the page's <html>.
+func pageLang(t *testing.T, body string) string {
+	t.Helper()
+	m := htmlLang.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no <html lang dir> in %.200s", body)
+	}
+	return m[1]
+}
+
+// getLang fetches path with an Accept-Language header and optional lang cookie.
+func getLang(t *testing.T, b *browser, path, acceptLanguage string) string {
+	t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	if acceptLanguage != "" {
+		req.Header.Set("Accept-Language", acceptLanguage)
+	}
+	resp, body := b.send(req)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+	}
+	if v := resp.Header.Get("Vary"); !strings.Contains(v, "Accept-Language") || !strings.Contains(v, "Cookie") {
+		t.Errorf("GET %s: Vary %q lacks Accept-Language, Cookie", path, v)
+	}
+	return body
+}
+
+func setGroupLanguage(t *testing.T, st *store.Store, g *turnout.Group, lang string) {
+	t.Helper()
+	if _, err := st.UpdateGroup(context.Background(), g.ID, turnout.GroupInput{Language: &lang}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLanguageLadder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		cfg := testConfig(t)
+		cfg.DefaultLanguage = "pt"
+		app := newTestApp(t, cfg, st)
+		g, _ := seedGroup(t, st, "leipzig")
+		e := seedEvent(t, st, g.ID, "Leipzig demo", 48*time.Hour, nil)
+		setGroupLanguage(t, st, g, "de")
+		event, group := "/events/"+e.Slug, "/groups/leipzig"
+
+		t.Run("SiteDefaultWhenNothingAsked", func(t *testing.T) {
+			b := newBrowser(t, app)
+			if got := pageLang(t, getLang(t, b, "/", "")); got != "pt" {
+				t.Errorf("home: lang %q, want pt (TURNOUT_DEFAULT_LANGUAGE)", got)
+			}
+			if got := pageLang(t, getLang(t, b, "/", "ja,zh;q=0.8")); got != "pt" {
+				t.Errorf("home with an unshipped Accept-Language: lang %q, want pt", got)
+			}
+		})
+		t.Run("GroupDefaultOnGroupAndEventPages", func(t *testing.T) {
+			b := newBrowser(t, app)
+			for _, p := range []string{event, group} {
+				body := getLang(t, b, p, "ja")
+				if got := pageLang(t, body); got != "de" {
+					t.Errorf("%s: lang %q, want the group's de", p, got)
+				}
+				if !strings.Contains(body, "Termine") {
+					t.Errorf("%s: German page lacks the German menu", p)
+				}
+			}
+		})
+		t.Run("AcceptLanguageBeatsGroupDefault", func(t *testing.T) {
+			b := newBrowser(t, app)
+			if got := pageLang(t, getLang(t, b, event, "fr-CH,fr;q=0.9,en;q=0.5")); got != "fr" {
+				t.Errorf("lang %q, want fr", got)
+			}
+			if got := pageLang(t, getLang(t, b, "/", "es-MX")); got != "es" {
+				t.Errorf("home: lang %q, want es", got)
+			}
+		})
+		t.Run("QuerySetsCookieThatBeatsAcceptLanguage", func(t *testing.T) {
+			b := newBrowser(t, app)
+			if got := pageLang(t, getLang(t, b, event+"?lang=es", "fr")); got != "es" {
+				t.Errorf("?lang=es: lang %q", got)
+			}
+			if b.cookie(langCookie) != "es" {
+				t.Fatalf("?lang=es set no cookie (jar: %q)", b.cookie(langCookie))
+			}
+			if got := pageLang(t, getLang(t, b, group, "fr")); got != "es" {
+				t.Errorf("with the cookie: lang %q, want es", got)
+			}
+			if got := pageLang(t, getLang(t, b, "/?lang=xx", "fr")); got != "es" {
+				t.Errorf("unknown ?lang= keeps the cookie's language: %q", got)
+			}
+		})
+	})
+}
+
+func TestLanguageMenuAndAlternatesKeepTheQuery(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		b := newBrowser(t, app)
+		body := getLang(t, b, "/?q=vigil&lang=fr", "")
+		if got := pageLang(t, body); got != "fr" {
+			t.Fatalf("lang %q", got)
+		}
+		for _, code := range []string{"en", "fr", "de", "es", "pt"} {
+			href := "/?q=vigil&amp;lang=" + code
+			if !strings.Contains(body, `<link rel="alternate" hreflang="`+code+`" href="http://turnout.test`+href+`">`) {
+				t.Errorf("no hreflang alternate for %s", code)
+			}
+			if !strings.Contains(body, `<a href="`+href+`" lang="`+code+`"`) {
+				t.Errorf("language menu lacks a link to %s", code)
+			}
+		}
+		if !strings.Contains(body, `lang="fr" hreflang="fr" aria-current="true"`) {
+			t.Error("the menu does not mark French as current")
+		}
+	})
+}
+
+func TestGroupLanguageSetting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "owner@example.org", "lyon")
+		b := newBrowser(t, app)
+		b.login("owner@example.org", testPassword)
+		form := url.Values{"name": {"Group lyon"}, "timezone": {"Europe/Paris"}, "language": {"fr"}}
+		if resp, body := b.post("/groups/lyon/settings", "/groups/lyon/settings", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: status %d: %.300s", resp.StatusCode, body)
+		}
+		g, err := st.FindGroupBySlug(context.Background(), "lyon")
+		if err != nil || g.Language != "fr" {
+			t.Fatalf("group language %q, %v; want fr", g.Language, err)
+		}
+		form.Set("language", "klingon")
+		resp, _ := b.post("/groups/lyon/settings", "/groups/lyon/settings", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("unknown language: status %d, want 422", resp.StatusCode)
+		}
+		if g, _ = st.FindGroupBySlug(context.Background(), "lyon"); g.Language != "fr" {
+			t.Errorf("a refused language changed the group to %q", g.Language)
+		}
+		if got := pageLang(t, getLang(t, newBrowser(t, app), "/groups/lyon", "")); got != "fr" {
+			t.Errorf("group page lang %q, want fr", got)
+		}
+	})
+}
+
+func TestNoLanguageAlternatesOnPrivatePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "private")
+		e := seedEvent(t, st, g.ID, "Vigil", 48*time.Hour, nil)
+		token := rsvpVia(t, app, e, "Ana", "ana@example.org")
+		_, body := do(t, app, httptest.NewRequest("GET", "/rsvp/"+token, nil))
+		if strings.Contains(body, "hreflang=\"fr\" href=\"http") {
+			t.Error("the manage page lists its private address in hreflang alternates")
+		}
+		if _, body = do(t, app, httptest.NewRequest("GET", "/events/"+e.Slug, nil)); !strings.Contains(body, `<link rel="alternate" hreflang="fr"`) {
+			t.Error("the event page has no hreflang alternates")
+		}
+	})
+}
