@@ -104,23 +104,23 @@ func (s *dateStyle) dateTime(date, clock string) string {
 func zone(t time.Time) string { return t.Format("MST") }
 
 // Time is t's time of day in the language, with its zone abbreviation.
-func (l *Localizer) Time(t time.Time) string { return l.style().clock(t) + " " + zone(t) }
+func (l *Localizer) Time(t time.Time) string { return l.wrap(l.style().clock(t) + " " + zone(t)) }
 
 // Date is t's date in full ("Saturday 5 December 2026"), without the time.
-func (l *Localizer) Date(t time.Time) string { return l.style().date(t, l.style().Long) }
+func (l *Localizer) Date(t time.Time) string { return l.wrap(l.style().date(t, l.style().Long)) }
 
 // DateTime is t's date in short and time with its zone
 // ("Sat 5 Dec 2026, 13:00 CET"), in t's own location.
 func (l *Localizer) DateTime(t time.Time) string {
 	s := l.style()
-	return s.dateTime(s.date(t, s.Short), s.clock(t)+" "+zone(t))
+	return l.wrap(s.dateTime(s.date(t, s.Short), s.clock(t)+" "+zone(t)))
 }
 
 // DateTimeLong is t's full date and time with its zone
 // ("Saturday 5 December 2026, 13:00 CET").
 func (l *Localizer) DateTimeLong(t time.Time) string {
 	s := l.style()
-	return s.dateTime(s.date(t, s.Long), s.clock(t)+" "+zone(t))
+	return l.wrap(s.dateTime(s.date(t, s.Long), s.clock(t)+" "+zone(t)))
 }
 
 // Span is the time from start to end, both in their own location: one day
@@ -133,7 +133,7 @@ func (l *Localizer) Span(start, end time.Time) string {
 		if zone(start) != zone(end) {
 			first += " " + zone(start)
 		}
-		return s.dateTime(s.date(start, s.Long), first) + "–" + s.clock(end) + " " + zone(end)
+		return l.wrap(s.dateTime(s.date(start, s.Long), first) + "–" + s.clock(end) + " " + zone(end))
 	}
 	return l.T("DateSpan", "Start", l.DateTime(start), "End", l.DateTime(end))
 }
@@ -141,4 +141,12 @@ func (l *Localizer) Span(start, end time.Time) string {
 // Number is n with the language's digit grouping (1,234 · 1 234 · 1.234).
 func (l *Localizer) Number(n int) string {
 	return message.NewPrinter(l.Tag).Sprintf("%d", n)
+}
+
+// wrap marks text the pseudo-locale made (dates, too, come from a table).
+func (l *Localizer) wrap(s string) string {
+	if l.pseudo {
+		return "⟦" + s + "⟧"
+	}
+	return s
 }

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -87,4 +88,23 @@ func (c *Catalogue) Translate(lang language.Tag, id string, count any) (string, 
 		cfg.TemplateData = map[string]any{"Count": count}
 	}
 	return l.Localize(cfg)
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Catalogue
+)
+
+// Shared is the catalogue loaded once for the process. The message files
+// are embedded and checked by this package's tests, so a failure to load
+// them is a build defect: Shared panics on it.
+func Shared() *Catalogue {
+	sharedOnce.Do(func() {
+		c, err := Load()
+		if err != nil {
+			panic(err)
+		}
+		shared = c
+	})
+	return shared
 }

@@ -70,10 +70,7 @@ func (l *Localizer) localize(id string, count any, args []any) string {
 	if s == "" && err != nil {
 		return id
 	}
-	if l.pseudo {
-		return "⟦" + s + "⟧"
-	}
-	return s
+	return l.wrap(s)
 }
 
 // Lang is the BCP 47 code of the localizer's language, for <html lang>.

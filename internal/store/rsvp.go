@@ -143,7 +143,7 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 			}
 		}
 		r = &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests,
-			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t}
+			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t, Language: in.Language}
 		var confirm string
 		if in.Email != "" {
 			r.Email = &in.Email

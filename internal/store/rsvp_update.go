@@ -257,7 +257,7 @@ func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error)
 		if err := tx.Exec("DELETE FROM rsvp_mail WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
 			return err
 		}
-		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
+		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, language = '', manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
 		WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ?)`, t, t, cutoff)
 		n = res.RowsAffected
 		return res.Error

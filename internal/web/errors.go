@@ -93,9 +93,18 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	if wantsJSON(c) {
+		// Messages are in the caller's language (Accept-Language, ?lang=).
 		body := fiber.Map{"code": code, "message": message}
 		if len(fields) > 0 {
 			body["fields"] = fields
+		}
+		if s.langs != nil {
+			loc := s.langs.cat.Localizer(s.language(c, nil))
+			c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+			body["message"] = translateText(loc, message)
+			if len(fields) > 0 {
+				body["fields"] = translateFields(loc, fields)
+			}
 		}
 		return c.Status(status).JSON(fiber.Map{"error": body})
 	}
@@ -123,6 +132,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		"BackURL":  href,
 		"BackText": text,
 		"Flash":    "",
+		"LangPath": "/",
 	})
 }
 

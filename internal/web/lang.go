@@ -138,14 +138,19 @@ type langLink struct {
 }
 
 // languageLinks are the current page in every shipped language; on a form
-// re-rendered after a POST they lead to path instead, the page's address.
-func (s *Server) languageLinks(c *fiber.Ctx, current language.Tag, path string) []langLink {
+// re-rendered after a POST they lead to path instead, the page's address;
+// fixed, when set, replaces both (error pages: a hidden resource's page must
+// not differ from a missing one's by its address).
+func (s *Server) languageLinks(c *fiber.Ctx, current language.Tag, path, fixed string) []langLink {
 	args := fiber.AcquireArgs()
 	defer fiber.ReleaseArgs(args)
-	if c.Method() == fiber.MethodGet {
+	switch {
+	case fixed != "":
+		path = fixed
+	case c.Method() == fiber.MethodGet:
 		path = c.Path()
 		c.Request().URI().QueryArgs().CopyTo(args)
-	} else if path == "" {
+	case path == "":
 		path = "/"
 	}
 	out := make([]langLink, 0, len(i18n.Supported))
@@ -160,11 +165,12 @@ func (s *Server) languageLinks(c *fiber.Ctx, current language.Tag, path string) 
 func (s *Server) renderPage(c *fiber.Ctx, page string, data fiber.Map) error {
 	tag := s.language(c, pageGroup(page, data))
 	path, _ := data["Path"].(string)
-	data["Lang"], data["Languages"] = tag.String(), s.languageLinks(c, tag, path)
+	fixed, _ := data["LangPath"].(string)
+	data["Lang"], data["Languages"] = tag.String(), s.languageLinks(c, tag, path, fixed)
 	loc := s.langs.cat.Localizer(tag)
 	data["Dir"] = loc.Dir()
 	translateData(loc, data)
-	data["BaseURL"], data["Alternates"] = s.cfg.BaseURL, c.Method() == fiber.MethodGet && publicPage(c.Path())
+	data["BaseURL"], data["Alternates"] = s.cfg.BaseURL, c.Method() == fiber.MethodGet && fixed == "" && publicPage(c.Path())
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	var buf bytes.Buffer
 	if err := s.langs.views[tag.String()].Render(&buf, page, data, "layouts/main"); err != nil {

@@ -175,3 +175,64 @@ func TestNoLanguageAlternatesOnPrivatePages(t *testing.T) {
 		}
 	})
 }
+
+func TestAPIErrorsInTheCallersLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "api")
+		e := seedEvent(t, st, g.ID, "Vigil", 48*time.Hour, nil)
+		cases := []struct{ lang, message, name string }{
+			{"", "Please correct the highlighted fields.", "Give a name or nickname."},
+			{"de-DE,de;q=0.9", "Bitte korrigiere die markierten Felder.", "Gib einen Namen oder Spitznamen an."},
+			{"pt-PT", "Corrija os campos assinalados.", "Indique um nome ou alcunha."},
+		}
+		for _, tc := range cases {
+			req := apiRequest("POST", "/api/v1/events/"+e.Slug+"/rsvps", "", `{"name":"","status":"going"}`)
+			if tc.lang != "" {
+				req.Header.Set("Accept-Language", tc.lang)
+			}
+			resp, body := do(t, app, req)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: status %d: %s", tc.lang, resp.StatusCode, body)
+			}
+			if !strings.Contains(body, `"message":"`+tc.message+`"`) || !strings.Contains(body, `"name":"`+tc.name+`"`) {
+				t.Errorf("Accept-Language %q: %s", tc.lang, body)
+			}
+		}
+	})
+}
+
+// TestRSVPRemembersItsLanguage: an RSVP made through a French page is
+// stored as French, for the emails it will get; one through the API with
+// Accept-Language German as German.
+func TestRSVPRemembersItsLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "remember")
+		e := seedEvent(t, st, g.ID, "Vigil", 48*time.Hour, nil)
+		form := url.Values{"name": {"Léa"}, "email": {"lea@example.org"}, "status": {"going"}}
+		req := httptest.NewRequest("POST", "/events/"+e.Slug+"/rsvp", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		resp, _ := do(t, app, req)
+		token := strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/rsvp/"), "/done")
+		r, _, err := st.FindRSVPByToken(context.Background(), token)
+		if err != nil || r.Language != "fr" {
+			t.Fatalf("form RSVP language %q, %v; want fr", r.Language, err)
+		}
+		api := apiRequest("POST", "/api/v1/events/"+e.Slug+"/rsvps", "", `{"name":"Jonas","email":"jonas@example.org","status":"going"}`)
+		api.Header.Set("Accept-Language", "de")
+		if resp, body := do(t, app, api); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("API RSVP: %d %s", resp.StatusCode, body)
+		}
+		list, err := st.FindRSVPs(context.Background(), e.ID, turnout.RSVPFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			if r.Name == "Jonas" && r.Language != "de" {
+				t.Errorf("API RSVP language %q, want de", r.Language)
+			}
+		}
+	})
+}

@@ -28,6 +28,8 @@ var textPatterns = []textPattern{
 	{regexp.MustCompile(`^Use at most (\d+) characters\.$`), "ErrMaxChars", []string{"Max"}},
 	{regexp.MustCompile(`^Use at least (\d+) characters\.$`), "ErrMinChars", []string{"Min"}},
 	{regexp.MustCompile(`^Back to (.+)$`), "BackTo", []string{"Page"}},
+	{regexp.MustCompile(`^Upcoming events by (.+)\.$`), "UpcomingEventsBy", []string{"Group"}},
+	{regexp.MustCompile(`^All events \((iCal|Atom)\)$`), "AllEventsFeed", []string{"Format"}},
 	{regexp.MustCompile(`^Too long: at most (\d+) characters\.$`), "ErrTooLong", []string{"Max"}},
 	{regexp.MustCompile(`^There is room for only (\d+) more, so your RSVP stays as it was\.$`), "ErrRoomOnly", []string{"Left"}},
 	{regexp.MustCompile(`^(.+) You can still change your name or cancel\.$`), "ErrClosedStillChange", []string{"Why"}},
@@ -84,6 +86,13 @@ func translateData(loc *i18n.Localizer, data fiber.Map) {
 	if f, ok := data["RSVP"].(rsvpForm); ok {
 		f.Message, f.Errors = translateText(loc, f.Message), translateFields(loc, f.Errors)
 		data["RSVP"] = f
+	}
+	if feeds, ok := data["Feeds"].([]feedLink); ok {
+		out := make([]feedLink, len(feeds))
+		for i, f := range feeds {
+			out[i] = feedLink{f.Type, translateText(loc, f.Title), f.URL}
+		}
+		data["Feeds"] = out
 	}
 	if fs, ok := data["Fields"].([]fieldProblem); ok {
 		out := make([]fieldProblem, len(fs))

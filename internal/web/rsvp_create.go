@@ -155,6 +155,7 @@ func (s *Server) storeRSVP(c *fiber.Ctx, e *turnout.Event, in turnout.RSVPInput)
 		return nil, "", err
 	}
 	ctx := c.UserContext()
+	in.Language = s.language(c, e.Group).String()
 	return s.store.CreateRSVP(ctx, e.ID, in)
 }
 
