@@ -24,35 +24,20 @@ Usage:
   turnout purge                erase personal data of RSVPs to events that ended more than
                                TURNOUT_RETENTION_DAYS ago
 
-Environment:
-  TURNOUT_ADDR              listen address (default 127.0.0.1:3000)
-  TURNOUT_DATABASE_URL      postgres://... or sqlite:PATH (default sqlite:turnout.db)
-  TURNOUT_BASE_URL          public base URL for links and feeds (default from TURNOUT_ADDR)
-  TURNOUT_RETENTION_DAYS    days after an event ends before RSVP personal data is erased (default 30)
-  TURNOUT_RSVP_RATE_LIMIT   RSVPs per client address per minute, 0 = off (default 120)
-  TURNOUT_OPEN_SIGNUP       allow public organiser sign-up: on or off (default on)
-  TURNOUT_TRUSTED_PROXIES   comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed
-  TURNOUT_FEED_MAX_AGE      Cache-Control max-age of feeds (default 300s)
-  TURNOUT_PURGE_INTERVAL    how often serve erases expired RSVP personal data (default 1h, 0 = off)
-  TURNOUT_LOG_FORMAT        text or json (default text)
-  TURNOUT_DATABASE_WAIT     how long serve retries an unreachable database at start (default 30s)
-  TURNOUT_DATABASE_MAX_CONNS  database connections one instance may open (default 24 on Postgres, 8 on SQLite)
-  TURNOUT_SHUTDOWN_TIMEOUT  how long requests in flight may finish after SIGTERM (default 15s)
-  TURNOUT_BODY_LIMIT        largest request body in bytes (default 1048576)
-  TURNOUT_ALLOW_PRIVATE_FETCH  let article previews fetch private/loopback addresses (tests only; default off)
-  TURNOUT_PPROF_ADDR        serve Go profiles on this loopback address, e.g. 127.0.0.1:6060 (default off)
-  TURNOUT_METRICS_TOKEN     bearer token GET /metrics requires; unset, /metrics answers 404 (default unset)
-  TURNOUT_SMTP_URL          send email: smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465,
-                            smtp://host:25?tls=none (local relay) or log (write each message to stderr);
-                            unset = email off (the demo uses log)
-  TURNOUT_MAIL_FROM         From address of email (default turnout@ the host of TURNOUT_BASE_URL)
-  TURNOUT_REMINDER_LEAD     email reminders this long before each start, comma list allowed (default 24h; off = none)
-  TURNOUT_DEFAULT_LANGUAGE  language when a visitor asks for none: en, fr, de, es or pt (default en)
-  TURNOUT_FEDERATION        groups can be followed over ActivityPub: on or off (default on; needs TURNOUT_SECRET_KEY)
-  TURNOUT_SECRET_KEY        secret (16+ characters) that seals the groups' ActivityPub keys; unset = federation off
-Any variable may instead be read from a file named by the same name plus _FILE
-(not both; a _FILE that cannot be read or is empty is an error).
+Environment (any variable may instead be read from a file named by the same name plus _FILE;
+not both, and a _FILE that cannot be read or is empty is an error):
 `
+
+// help is --help: the commands, then every setting of config.Settings with
+// its default.
+func help() string {
+	var b strings.Builder
+	b.WriteString(usage)
+	for _, s := range config.Settings {
+		fmt.Fprintf(&b, "  %-28s %s; default %s\n", s.Name, s.Help, s.DefaultShown())
+	}
+	return b.String()
+}
 
 // run is the whole program: tests call it as main does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -61,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	if cmd == "help" || (len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")) && cmd != "organiser" {
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, help())
 		return nil
 	}
 	cfg, err := config.Load(getenv)
@@ -79,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "purge":
 		return cmdPurge(ctx, cfg, stdout)
 	default:
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, help())
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 }

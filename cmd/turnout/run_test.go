@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/turnout-org/turnout/internal/config"
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 )
@@ -221,6 +222,11 @@ func TestHelp(t *testing.T) {
 	for _, want := range []string{"turnout [serve] [--demo]", "turnout migrate", "organiser add", "turnout purge", "TURNOUT_DATABASE_URL"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q", want)
+		}
+	}
+	for _, s := range config.Settings {
+		if !regexp.MustCompile(`(?m)^  ` + s.Name + ` +.*; default ` + regexp.QuoteMeta(s.DefaultShown()) + `$`).MatchString(out.String()) {
+			t.Errorf("help lacks the line of %s with its default %q", s.Name, s.DefaultShown())
 		}
 	}
 }

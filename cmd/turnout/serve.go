@@ -67,11 +67,17 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		// Links name the port really bound (TURNOUT_ADDR may ask for port 0).
 		cfg.BaseURL = config.BaseURLFromAddr(ln.Addr().String())
 	}
-	app, err := web.New(cfg, log, st)
+	srv, app, err := web.NewServer(cfg, log, st)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	// Keeps public pages in memory exact across instances (LISTEN on
+	// Postgres); deferred after st.Close, so it stops first.
+	listenCtx, stopListening := context.WithCancel(context.Background())
+	listening := make(chan struct{})
+	go func() { defer close(listening); srv.ListenScopes(listenCtx) }()
+	defer func() { stopListening(); <-listening }()
 	// Deferred after st.Close, so it runs first: the purger stops before the database closes.
 	stopPurger := startPurger(cfg, log, st)
 	defer stopPurger()

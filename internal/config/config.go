@@ -26,6 +26,7 @@ type Config struct {
 	OpenSignup        bool            // TURNOUT_OPEN_SIGNUP
 	TrustedProxies    []string        // TURNOUT_TRUSTED_PROXIES, comma-separated IPs or CIDRs
 	FeedMaxAge        time.Duration   // TURNOUT_FEED_MAX_AGE, Cache-Control max-age of feeds
+	PageCacheMB       int             // TURNOUT_PAGE_CACHE_MB: memory for public pages kept rendered; 0 keeps none
 	LogFormat         string          // TURNOUT_LOG_FORMAT: text or json
 	BodyLimit         int             // TURNOUT_BODY_LIMIT in bytes
 	ShutdownGrace     time.Duration   // TURNOUT_SHUTDOWN_TIMEOUT
@@ -118,6 +119,7 @@ func Load(getenv func(string) string) (Config, error) {
 	intVar("TURNOUT_RSVP_RATE_LIMIT", 120, 0, &c.RSVPRateLimit)
 	intVar("TURNOUT_BODY_LIMIT", 1<<20, 1024, &c.BodyLimit)
 	intVar("TURNOUT_DATABASE_MAX_CONNS", 0, 0, &c.DatabaseMaxConns)
+	intVar("TURNOUT_PAGE_CACHE_MB", 64, 0, &c.PageCacheMB)
 	boolVar("TURNOUT_OPEN_SIGNUP", true, &c.OpenSignup)
 	boolVar("TURNOUT_ALLOW_PRIVATE_FETCH", false, &c.AllowPrivateFetch)
 	boolVar("TURNOUT_FEDERATION", true, &c.Federation)

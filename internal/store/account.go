@@ -53,7 +53,7 @@ func (s *Store) SignUp(ctx context.Context, in turnout.SignupInput) (*turnout.Ac
 	}
 	var acct turnout.Account
 	var g turnout.Group
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		t := s.Now()
 		if err := s.createAccount(tx, &acct, in.Account(), hash, t); err != nil {
 			return err
@@ -112,7 +112,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, token string, accountID in
 		}
 	}
 	var g *turnout.Group
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		inv, err := s.findInvitation(tx, token)
 		if err != nil {
 			return err
@@ -207,7 +207,7 @@ func (s *Store) ChangePassword(ctx context.Context, accountID int64, current, ne
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		t := s.Now()
 		if err := tx.Model(&a).Updates(map[string]any{"password_hash": hash, "updated_at": t}).Error; err != nil {
 			return err
@@ -224,7 +224,7 @@ func (s *Store) CreateSession(ctx context.Context, accountID int64) (string, *tu
 	id, csrf := turnout.NewToken(), turnout.NewToken()
 	t := s.Now()
 	sess := &turnout.Session{CSRFToken: csrf, ExpiresAt: t.Add(turnout.SessionTTL)}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		// Expired sessions of every account go here, through sessions_expires_idx.
 		if err := tx.Exec("DELETE FROM sessions WHERE expires_at <= ?", t).Error; err != nil {
 			return err
@@ -307,7 +307,7 @@ func (s *Store) AddOrganiser(ctx context.Context, in turnout.OrganiserInput) (st
 		return "", err
 	}
 	token := turnout.NewToken()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		t := s.Now()
 		acct, err := s.ensureAccount(ctx, tx, email, name, in.Password, t)
 		if err != nil {

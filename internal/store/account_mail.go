@@ -81,7 +81,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email string) error {
 	if !ok || !s.mailOn {
 		return nil
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		var a turnout.Account
 		err := tx.Where("lower(email) = ?", norm).Take(&a).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -149,7 +149,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (*tur
 		return nil, err
 	}
 	var a turnout.Account
-	err = db.Transaction(func(tx *gorm.DB) error {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
 		row, err := s.passwordReset(tx, token)
 		if err != nil {
 			return err
@@ -199,7 +199,7 @@ func (s *Store) EmailInvitation(ctx context.Context, groupID, createdBy int64, r
 	}
 	var token string
 	var inv *turnout.Invitation
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		var err error
 		if token, inv, err = s.createInvitation(tx, groupID, createdBy, role, &norm); err != nil {
 			return err

@@ -161,7 +161,7 @@ func (s *Store) CreateEvent(ctx context.Context, groupID int64, in turnout.Event
 	}
 	err := retryOnConflict(func() error {
 		e.ID = 0
-		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.transaction(ctx, func(tx *gorm.DB) error {
 			return s.insertEvent(ctx, tx, e, in, t)
 		})
 	})
@@ -333,17 +333,10 @@ func (s *Store) linkArticles(ctx context.Context, tx *gorm.DB, eventID int64, ar
 // transaction as the change. Cached feed bodies are keyed by these versions
 // on every instance (see internal/web/feed_show.go and docs/feeds.md); a
 // write that skips it leaves calendars showing the old event until the cache
-// entry falls out. RSVPs do not call it: feeds show no attendance.
+// entry falls out. RSVPs do not call it: feeds show no attendance; they
+// bump the event's own scope only (addGoing). See scope.go for the whole rule.
 func bumpFeedVersions(tx *gorm.DB, e *turnout.Event, t time.Time) error {
-	scopes := turnout.FeedScopes(e)
-	rows := make([]string, len(scopes))
-	args := make([]any, 0, 2*len(scopes))
-	for i, scope := range scopes {
-		rows[i] = "(?, 1, ?)"
-		args = append(args, scope, t)
-	}
-	return tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES `+strings.Join(rows, ", ")+`
-		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`, args...).Error
+	return bumpScopes(tx, t, turnout.FeedScopes(e)...)
 }
 
 // CancelEvent calls an event off: it stays listed with its reason, and the
@@ -354,7 +347,7 @@ func (s *Store) CancelEvent(ctx context.Context, id int64, reason string) (*turn
 		return nil, fe
 	}
 	var e turnout.Event
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.Take(&e, id).Error; err != nil {
 			return notFound(err, "Event")
 		}

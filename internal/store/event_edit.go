@@ -24,7 +24,7 @@ var eventColumns = []string{"slug", "title", "kind", "summary", "description", "
 func (s *Store) UpdateEvent(ctx context.Context, id int64, in turnout.EventInput) (*turnout.Event, error) {
 	var e turnout.Event
 	err := retryOnConflict(func() error {
-		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.transaction(ctx, func(tx *gorm.DB) error {
 			return s.updateEvent(ctx, tx, id, in, &e)
 		})
 	})
@@ -129,7 +129,7 @@ func (s *Store) unpublishedSlug(ctx context.Context, tx *gorm.DB, e, next *turno
 // DeleteEvent deletes a draft with its article links. Published and
 // cancelled events are refused: calendars must see a cancellation instead.
 func (s *Store) DeleteEvent(ctx context.Context, id int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		var e turnout.Event
 		if err := tx.Take(&e, id).Error; err != nil {
 			return notFound(err, "Event")

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+)
 
 // MigrateTo moves the schema up or down to version, for tests of a
 // migration's handling of existing rows.
@@ -19,4 +24,42 @@ func (s *Store) MigrateTo(ctx context.Context, version int64) error {
 		_, err = p.UpTo(ctx, version)
 	}
 	return err
+}
+
+// BumpThenFailForTest bumps scopes in a transaction that then rolls back.
+func (s *Store) BumpThenFailForTest(ctx context.Context, scopes ...string) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := bumpScopes(tx, s.Now(), scopes...); err != nil {
+			return err
+		}
+		return errRolledBackForTest
+	})
+}
+
+// BumpForTest bumps scopes in a transaction of their own.
+func (s *Store) BumpForTest(ctx context.Context, scopes ...string) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error { return bumpScopes(tx, s.Now(), scopes...) })
+}
+
+// BumpOutsideTransactionForTest bumps scopes without s.transaction.
+func (s *Store) BumpOutsideTransactionForTest(ctx context.Context, scopes ...string) error {
+	return bumpScopes(s.db.WithContext(ctx), s.Now(), scopes...)
+}
+
+var errRolledBackForTest = errors.New("rolled back on purpose")
+
+// AfterFirstFind runs fn once, right after the next query that loads rows
+// into structs (Find, Take, Pluck) has read all of them, so that a test can
+// write between two reads of one store method.
+func (s *Store) AfterFirstFind(fn func()) {
+	fired := false
+	after := func(*gorm.DB) {
+		if !fired {
+			fired = true
+			fn()
+		}
+	}
+	if err := s.db.Callback().Query().After("gorm:query").Register("test:after_first_read", after); err != nil {
+		panic(err)
+	}
 }

@@ -124,7 +124,7 @@ func (s *Store) CountFollowers(ctx context.Context, groupID int64) (int, error) 
 
 // BlockDomain blocks domain for the group and removes its followers there.
 func (s *Store) BlockDomain(ctx context.Context, groupID int64, domain string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.Exec(`INSERT INTO ap_blocks (group_id, domain, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (group_id, domain) DO NOTHING`, groupID, domain, s.Now()).Error; err != nil {
 			return err

@@ -22,7 +22,7 @@ const announceLock = 7_231_004
 // crash can neither lose it nor queue it twice.
 func (s *Store) Announce(ctx context.Context, now time.Time, limit int, render func(*turnout.Announcement) ([]byte, error)) (int, error) {
 	var n int
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			var got bool
 			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", announceLock).Scan(&got).Error; err != nil || !got {

@@ -33,7 +33,7 @@ func (s *Store) FindGroups(ctx context.Context) ([]*turnout.Group, error) {
 // name or contact email changes every feed of the group, so feed versions move.
 func (s *Store) UpdateGroup(ctx context.Context, id int64, in turnout.GroupInput) (*turnout.Group, error) {
 	var g turnout.Group
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.Take(&g, id).Error; err != nil {
 			return notFound(err, "Group")
 		}

@@ -81,7 +81,7 @@ func (s *Store) SetMemberRole(ctx context.Context, groupID, accountID int64, rol
 	if !turnout.ValidRole(role) {
 		return &turnout.Error{Code: turnout.EINVALID, Message: "Choose owner or organiser.", Fields: map[string]string{"role": "Choose owner or organiser."}}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		m, owners, err := s.lockedMembership(tx, groupID, accountID)
 		if err != nil {
 			return err
@@ -95,7 +95,7 @@ func (s *Store) SetMemberRole(ctx context.Context, groupID, accountID int64, rol
 
 // RemoveMember removes a member; the last owner cannot be removed.
 func (s *Store) RemoveMember(ctx context.Context, groupID, accountID int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		m, owners, err := s.lockedMembership(tx, groupID, accountID)
 		if err != nil {
 			return err
@@ -190,7 +190,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, groupID, invitationID int6
 // A group that has published or cancelled events is kept: calendars and
 // links depend on them, and events are never silently deleted.
 func (s *Store) DeleteGroup(ctx context.Context, groupID int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		var listed int64
 		if err := tx.Model(&turnout.Event{}).Where("group_id = ? AND status <> ?", groupID, turnout.StatusDraft).Count(&listed).Error; err != nil {
 			return err

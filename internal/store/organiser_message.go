@@ -33,7 +33,7 @@ func (s *Store) SendOrganiserMessage(ctx context.Context, eventID, accountID int
 		return 0, err
 	}
 	n := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		t := s.Now()
 		var ids []int64
 		// People who asked for no more mail are not counted: they get none.

@@ -108,7 +108,7 @@ func (s *Store) dropUnchanged(db *gorm.DB, row *outboxRow) error {
 // time that edit set, released, and remembers the time and place the
 // message just sent told, so that the next alert says what changed since.
 func (s *Store) MailSent(ctx context.Context, item *turnout.MailItem) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ? AND revision = ?", item.ID, item.Revision).Delete(&outboxRow{})
 		if res.Error != nil {
 			return res.Error
@@ -139,7 +139,7 @@ func (s *Store) MailRetry(ctx context.Context, id int64, at time.Time, why strin
 // erased. Mail to organisers' accounts and invitations is deleted instead:
 // nobody is shown those failures, and the payload holds a secret link.
 func (s *Store) MailFailed(ctx context.Context, id int64, kind, why string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ? AND rsvp_id IS NULL", id).Delete(&outboxRow{})
 		if res.Error != nil {
 			return res.Error
@@ -197,7 +197,7 @@ func (s *Store) Unsubscribe(ctx context.Context, token string) error {
 	if !validToken(token) {
 		return errNoUnsubscribe
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		var m rsvpMailRow
 		if err := tx.Take(&m, "unsubscribe_token = ?", token).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return errNoUnsubscribe

@@ -41,7 +41,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time, leads []time.
 			if !d.CreatedAt.Before(d.StartsAt.Add(-lead)) {
 				continue // RSVPed inside the window
 			}
-			err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			err := s.transaction(ctx, func(tx *gorm.DB) error {
 				res := tx.Exec("INSERT INTO reminders_sent (rsvp_id, lead_seconds) VALUES (?, ?) ON CONFLICT DO NOTHING", d.ID, secs)
 				if res.Error != nil || res.RowsAffected == 0 {
 					return res.Error

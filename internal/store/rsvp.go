@@ -37,7 +37,8 @@ func (s *Store) lockEvent(tx *gorm.DB, id int64) (*turnout.Event, error) {
 
 // addGoing adds n people (n may be negative) to the event's going count with
 // one atomic conditional update that succeeds only if they fit within
-// capacity. It reports whether they did.
+// capacity, and bumps the event's scope version when they did. It reports
+// whether they did.
 func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 	if n == 0 {
 		return true, nil
@@ -51,23 +52,19 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 		return false, nil
 	}
 	e.GoingCount += n
-	return true, nil
+	// The event page and its JSON show the count: move the event's own
+	// version, and only it (see scope.go).
+	return true, bumpScopes(tx, now(), eventScope(e.ID))
 }
 
-// PromoteWaitlist moves waitlisted RSVPs of the event that fit whole into the
-// free going places, first come first served (by queue order), and returns how many
-// people it promoted. Call it in the transaction that freed places (a
+// promoteWaitlist moves waitlisted RSVPs of the event that fit whole into
+// the free going places, first come first served (by queue order), and
+// returns how many people it promoted and the ids of the promoted RSVPs that
+// have an email. Call it in the transaction that freed places (a
 // cancellation, fewer guests, a larger or removed capacity) after the event
 // row is locked (lockEvent, or an UPDATE of the row on Postgres), and bump the
 // feed versions in that transaction when the going count changed, as
 // UpdateEvent does anyway. It reads capacity and going count afresh from tx.
-func PromoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
-	n, _, err := promoteWaitlist(ctx, tx, eventID, t)
-	return n, err
-}
-
-// promoteWaitlist is PromoteWaitlist; it also returns the ids of the
-// promoted RSVPs that have an email.
 func promoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, []int64, error) {
 	var mailed []int64
 	promoted, err := promoteEach(ctx, tx, eventID, t, func(r *turnout.RSVP) {
@@ -78,7 +75,7 @@ func promoteWaitlist(ctx context.Context, tx *gorm.DB, eventID int64, t time.Tim
 	return promoted, mailed, err
 }
 
-// promoteEach is the loop of PromoteWaitlist, calling done for each RSVP it promotes.
+// promoteEach is the loop of promoteWaitlist, calling done for each RSVP it promotes.
 func promoteEach(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time, done func(*turnout.RSVP)) (int, error) {
 	tx = tx.WithContext(ctx)
 	var e turnout.Event
@@ -123,7 +120,7 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 	token := turnout.NewToken()
 	hash := turnout.HashToken(token)
 	var r *turnout.RSVP
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		e, err := s.lockEvent(tx, eventID)
 		if err != nil {
 			return err
@@ -257,7 +254,7 @@ func (s *Store) SendManageLink(ctx context.Context, eventID int64, email string)
 	if !ok {
 		return nil
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		var r turnout.RSVP
 		err := tx.Where("event_id = ? AND email = ? AND purged_at IS NULL", eventID, norm).Take(&r).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -361,7 +358,7 @@ func (s *Store) lockedRSVP(tx *gorm.DB, token string) (*turnout.RSVP, *turnout.E
 
 // CancelRSVP deletes the RSVP of token; its going places go to the waitlist.
 func (s *Store) CancelRSVP(ctx context.Context, token string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
 		r, e, err := s.lockedRSVP(tx, token)
 		if err != nil {
 			return err
@@ -391,7 +388,7 @@ func (s *Store) settle(ctx context.Context, tx *gorm.DB, e *turnout.Event, t tim
 	return nil
 }
 
-// promoteAndTell is PromoteWaitlist that also queues "You have a place" to
+// promoteAndTell is promoteWaitlist that also queues "You have a place" to
 // each promoted RSVP with an email.
 func (s *Store) promoteAndTell(ctx context.Context, tx *gorm.DB, eventID int64, t time.Time) (int, error) {
 	n, ids, err := promoteWaitlist(ctx, tx, eventID, t)
@@ -404,4 +401,139 @@ func (s *Store) promoteAndTell(ctx context.Context, tx *gorm.DB, eventID int64, 
 		}
 	}
 	return n, nil
+}
+
+// requested is the status the supporter asked for: a waitlisted RSVP asked to go.
+func requested(r *turnout.RSVP) string {
+	if r.Status == turnout.RSVPWaitlisted {
+		return turnout.RSVPGoing
+	}
+	return r.Status
+}
+
+// UpdateRSVP changes the name, status or guests of the RSVP of token. Going
+// with more guests than fit is ECONFLICT and changes nothing; asking to go
+// from maybe or not going joins the end of the waitlist if the party does not
+// fit. Freed places go to the waitlist in the same transaction.
+func (s *Store) UpdateRSVP(ctx context.Context, token string, u turnout.RSVPUpdate) (*turnout.RSVP, error) {
+	var out *turnout.RSVP
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		r, e, err := s.lockedRSVP(tx, token)
+		if err != nil {
+			return err
+		}
+		if err := u.Validate(e); err != nil {
+			return err
+		}
+		t := s.Now()
+		status, guests := requested(r), r.Guests
+		if u.Status != nil {
+			status = *u.Status
+		}
+		if u.Guests != nil {
+			guests = *u.Guests
+		}
+		if status != requested(r) || guests != r.Guests {
+			if open, why := e.RSVPOpen(t); !open {
+				return turnout.Errorf(turnout.ECONFLICT, "%s You can still change your name or cancel.", why)
+			}
+		}
+		if u.Name != nil {
+			r.Name = *u.Name
+		}
+		requeue, err := applyStatus(tx, e, r, status, guests)
+		if err != nil {
+			return err
+		}
+		r.UpdatedAt = t
+		if err := saveRSVP(tx, r, requeue); err != nil {
+			return err
+		}
+		if err := s.settle(ctx, tx, e, t); err != nil {
+			return err
+		}
+		if err := tx.Take(r, r.ID).Error; err != nil {
+			return err
+		}
+		out = r
+		return s.fillPosition(tx, r)
+	})
+	return out, err
+}
+
+// saveRSVP writes the changed name, status and guests of r. One that joins
+// the waitlist now goes to its end, keeping its id and created_at.
+func saveRSVP(tx *gorm.DB, r *turnout.RSVP, requeue bool) error {
+	if err := tx.Model(r).Select("name", "status", "guests", "updated_at").Updates(r).Error; err != nil {
+		return err
+	}
+	if !requeue {
+		return nil
+	}
+	return enqueue(tx, r)
+}
+
+// applyStatus moves r to the asked status and guests, adjusting the going
+// count atomically. It reports whether r must join the end of the waitlist.
+func applyStatus(tx *gorm.DB, e *turnout.Event, r *turnout.RSVP, status string, guests int) (bool, error) {
+	switch {
+	case r.Status == turnout.RSVPGoing && status == turnout.RSVPGoing:
+		ok, err := addGoing(tx, e, guests-r.Guests)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			left := 0
+			if sl := e.SpotsLeft(); sl != nil {
+				left = *sl
+			}
+			return false, turnout.Errorf(turnout.ECONFLICT, "There is room for only %d more, so your RSVP stays as it was.", left)
+		}
+		r.Guests = guests
+	case r.Status == turnout.RSVPGoing:
+		if _, err := addGoing(tx, e, -r.People()); err != nil {
+			return false, err
+		}
+		r.Status, r.Guests = status, guests
+	case r.Status == turnout.RSVPWaitlisted && status == turnout.RSVPGoing:
+		r.Guests = guests // keeps its place; settle promotes it if it now fits
+	case status == turnout.RSVPGoing:
+		r.Guests = guests
+		ok, err := addGoing(tx, e, r.People())
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			r.Status = turnout.RSVPGoing
+			return false, nil
+		}
+		r.Status = turnout.RSVPWaitlisted
+		return true, nil
+	default:
+		r.Status, r.Guests = status, guests
+	}
+	return false, nil
+}
+
+// PurgeRSVPs erases name, email and manage token of RSVPs to events that
+// ended before cutoff, keeping status and guests so that counts stay.
+func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error) {
+	t := s.Now()
+	var n int64
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		// Mail tied to those RSVPs (queued messages with their manage
+		// tokens, unsubscribe tokens) goes with them.
+		expired := "SELECT r.id FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.purged_at IS NULL AND e.ends_at < ?"
+		if err := tx.Exec("DELETE FROM outbox WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("DELETE FROM rsvp_mail WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
+			return err
+		}
+		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, language = '', manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
+		WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ?)`, t, t, cutoff)
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
 }

@@ -90,7 +90,7 @@ func (s *Store) ReleaseUnconfirmed(ctx context.Context, now time.Time) (int, err
 	}
 	released := 0
 	for _, d := range due {
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := s.transaction(ctx, func(tx *gorm.DB) error {
 			e, err := s.lockEvent(tx, d.EventID)
 			if err != nil {
 				return err

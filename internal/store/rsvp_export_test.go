@@ -30,15 +30,15 @@ func RawRSVPForTest(t *testing.T, s *Store, id int64) *turnout.RSVP {
 }
 
 // SetCapacityForTest changes an event's capacity the way UpdateEvent should:
-// in one transaction with PromoteWaitlist and the feed-version bump.
+// in one transaction with promoteWaitlist and the feed-version bump.
 func SetCapacityForTest(t *testing.T, s *Store, eventID int64, capacity *int) int {
 	t.Helper()
 	var promoted int
-	err := s.db.Transaction(func(tx *gorm.DB) error {
+	err := s.transaction(context.Background(), func(tx *gorm.DB) error {
 		if err := tx.Exec("UPDATE events SET capacity = ? WHERE id = ?", capacity, eventID).Error; err != nil {
 			return err
 		}
-		n, err := PromoteWaitlist(context.Background(), tx, eventID, s.Now())
+		n, _, err := promoteWaitlist(context.Background(), tx, eventID, s.Now())
 		if err != nil {
 			return err
 		}

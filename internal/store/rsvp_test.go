@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -263,9 +264,10 @@ func rawRSVP(t *testing.T, st *store.Store, id int64) *turnout.RSVP {
 	return store.RawRSVPForTest(t, st, id)
 }
 
-// TestRSVPLeavesFeedVersions checks that RSVPs, which feeds do not show,
-// never move the feed versions (so polls stay cached and RSVPs to different
-// events do not queue on one row).
+// TestRSVPLeavesFeedVersions checks that RSVPs never move the site and
+// group versions (so feed polls stay cached and RSVPs to different events do
+// not queue on one row), and move their event's own version exactly when the
+// going count, which its page shows, changes.
 func TestRSVPLeavesFeedVersions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -282,31 +284,32 @@ func TestRSVPLeavesFeedVersions(t *testing.T) {
 			}
 			return out
 		}
-		step := func(name string, fn func()) {
+		step := func(name string, countMoves bool, fn func()) {
 			t.Helper()
 			before := version()
 			fn()
 			after := version()
 			for i := range scopes {
-				if after[i] != before[i] {
+				want := countMoves && scopes[i] == "event:"+strconv.FormatInt(e.ID, 10)
+				if (after[i] != before[i]) != want {
 					t.Errorf("%s: %s went %d -> %d", name, scopes[i], before[i], after[i])
 				}
 			}
 		}
 		var aTok, bTok string
-		step("going", func() { _, aTok = rsvp(t, st, e, "A", 0) })
-		step("waitlisted", func() { _, bTok = rsvp(t, st, e, "B", 0) })
-		step("rename", func() {
+		step("going", true, func() { _, aTok = rsvp(t, st, e, "A", 0) })
+		step("waitlisted", false, func() { _, bTok = rsvp(t, st, e, "B", 0) })
+		step("rename", false, func() {
 			if _, err := st.UpdateRSVP(ctx, bTok, turnout.RSVPUpdate{Name: strp("Bea")}); err != nil {
 				t.Fatal(err)
 			}
 		})
-		step("cancel with promotion", func() {
+		step("cancel with promotion", true, func() {
 			if err := st.CancelRSVP(ctx, aTok); err != nil {
 				t.Fatal(err)
 			}
 		})
-		step("to maybe", func() {
+		step("to maybe", true, func() {
 			if _, err := st.UpdateRSVP(ctx, bTok, turnout.RSVPUpdate{Status: strp("maybe")}); err != nil {
 				t.Fatal(err)
 			}
@@ -428,6 +431,48 @@ func TestRequeueKeepsRSVP(t *testing.T) {
 		got, _, err := st.FindRSVPByToken(ctx, cTok)
 		if err != nil || got.Status != turnout.RSVPGoing || got.ID != c.ID {
 			t.Fatalf("C after B cancels: %+v %v", got, err)
+		}
+	})
+}
+
+// TestFindRSVPsOneSnapshot: a waitlisted RSVP cancelled after FindRSVPs read
+// the page but before it read the waitlist positions still has its place in
+// the answer, and the one behind it keeps the place it had when the page was
+// read.
+func TestFindRSVPsOneSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEvent(t, st, "snap", 48*time.Hour, intp(1))
+		rsvp(t, st, e, "Ash", 0)
+		_, bea := rsvp(t, st, e, "Bea", 0)
+		rsvp(t, st, e, "Cai", 0)
+		st.AfterFirstFind(func() {
+			if err := st.CancelRSVP(ctx, bea); err != nil {
+				t.Errorf("cancel: %v", err)
+			}
+		})
+		list, err := st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, r := range list {
+			got[r.Name+" "+r.Status] = r.Position
+		}
+		want := map[string]int{"Ash going": 0, "Bea waitlisted": 1, "Cai waitlisted": 2}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("got %v, want %v: the page and the positions are not one snapshot", got, want)
+		}
+		list, err = st.FindRSVPs(ctx, e.ID, turnout.RSVPFilter{Limit: turnout.MaxRSVPPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = map[string]int{}
+		for _, r := range list {
+			got[r.Name+" "+r.Status] = r.Position
+		}
+		if want := map[string]int{"Ash going": 0, "Cai waitlisted": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after the cancel: got %v, want %v", got, want)
 		}
 	})
 }

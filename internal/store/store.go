@@ -31,6 +31,10 @@ type Store struct {
 	dialect string
 	// mailOn queues email in the outbox (SetMail).
 	mailOn bool
+	// subs are told of committed scope changes (OnScopesChanged).
+	subs scopeSubscribers
+	// url is the database URL, for the Postgres LISTEN connection.
+	url string
 	// Now returns the current time; tests replace it to move the clock.
 	Now func() time.Time
 }
@@ -42,7 +46,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dialect: dialect, Now: now}
+	s := &Store{dialect: dialect, Now: now, url: rawURL}
 	cfg := &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		NowFunc:                now,
@@ -135,6 +139,18 @@ func redact(raw string) string {
 		}
 	}
 	return raw
+}
+
+// readTx runs fn in one read-only transaction whose queries all see the
+// same snapshot: REPEATABLE READ on Postgres (READ COMMITTED, the default,
+// takes a new snapshot per statement); on SQLite a deferred transaction,
+// whose first read fixes the snapshot without taking the write lock.
+func (s *Store) readTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.transaction(ctx, fn, opts)
 }
 
 // Dialect is Postgres or SQLite.

@@ -48,6 +48,35 @@ type FeedService interface {
 	FindGroupFeedVersion(ctx context.Context, slug string) (*Group, FeedVersion, error)
 }
 
+// ScopeService keeps each instance's memory of scope versions exact: the
+// versions themselves, the changes this process commits, and a listener for
+// the changes every instance commits (Postgres LISTEN/NOTIFY).
+type ScopeService interface {
+	// FindScopeVersions returns the current version of each scope (0 for
+	// one that never changed) in one round trip.
+	FindScopeVersions(ctx context.Context, scopes []string) (map[string]int64, error)
+	// OnScopesChanged registers fn to hear the scopes of each transaction
+	// of this process once it has committed.
+	OnScopesChanged(fn func(scopes []string))
+	// ListenScopes tells l of every committed change, from any instance,
+	// until ctx ends, reconnecting when the connection drops.
+	ListenScopes(ctx context.Context, l ScopeListener)
+}
+
+// ScopeListener is told what the listening connection of ListenScopes hears.
+type ScopeListener interface {
+	// ScopesListening says the listener is in place (on the Postgres
+	// backend pid; 0 on SQLite): every commit from now on will be heard, so
+	// versions read after this call may be trusted until ScopesDeaf.
+	ScopesListening(pid uint32)
+	// ScopesChanged names the scopes of one committed transaction, of any
+	// instance.
+	ScopesChanged(scopes []string)
+	// ScopesDeaf says the connection dropped: changes may go unheard until
+	// the next ScopesListening.
+	ScopesDeaf(err error)
+}
+
 // FeedRank orders feed events nearest first: events that have not ended yet,
 // soonest start first, then events that ended within the window, most recently
 // ended first. The order changes only at the instant an event ends, so a

@@ -110,5 +110,6 @@ func (s *Server) apiShowEvent(c *fiber.Ctx) error {
 	if !e.Listed() {
 		return s.apiShowDraft(c, e)
 	}
+	showsScopes(c, time.Time{}, eventScope(e.ID))
 	return c.JSON(s.toAPIEvent(e))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,13 @@ func (s *Server) eventPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The RSVP form closes when the event starts or RSVPs close.
+	now := s.now()
+	until := earliestAfter(now, e.StartsAt, e.EndsAt)
+	if e.RSVPClosesAt != nil {
+		until = earliestAfter(now, e.StartsAt, e.EndsAt, *e.RSVPClosesAt)
+	}
+	showsScopes(c, until, eventScope(e.ID))
 	return s.render(c, "pages/event", s.rsvpFormData(s.eventPageData(c, e), e, rsvpForm{}))
 }
 
@@ -30,6 +38,9 @@ func (s *Server) eventPageData(c *fiber.Ctx, e *turnout.Event) fiber.Map {
 		"Feeds":       []feedLink{{"text/calendar", e.Title + " (iCal)", "/events/" + e.Slug + ".ics"}},
 	}
 }
+
+// eventScope is the scope of an event's own pages and counts.
+func eventScope(id int64) string { return "event:" + strconv.FormatInt(id, 10) }
 
 // findListedEvent returns a published or cancelled event by slug.
 func (s *Server) findListedEvent(c *fiber.Ctx, slug string) (*turnout.Event, error) {

@@ -70,12 +70,18 @@ func (s *Server) siteFeed(c *fiber.Ctx, format string) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.feedFromMemory(c); done {
+		return err
+	}
 	return s.serveFeed(c, feedRequest{format: format, scope: "site", kinds: kinds, path: "/events." + format, filename: "events." + format})
 }
 
 func (s *Server) groupFeed(c *fiber.Ctx, format string) error {
 	kinds, err := feedKinds(c)
 	if err != nil {
+		return err
+	}
+	if done, err := s.feedFromMemory(c); done {
 		return err
 	}
 	ctx := c.UserContext()
@@ -90,6 +96,9 @@ func (s *Server) groupFeed(c *fiber.Ctx, format string) error {
 func (s *Server) eventFeed(c *fiber.Ctx) error {
 	kinds, err := feedKinds(c)
 	if err != nil {
+		return err
+	}
+	if done, err := s.feedFromMemory(c); done {
 		return err
 	}
 	e, err := s.findListedEvent(c, c.Params("slug"))
@@ -134,9 +143,33 @@ func (s *Server) serveFeed(c *fiber.Ctx, r feedRequest) error {
 	return s.serveFeedVersion(c, r, v)
 }
 
+// feedFromMemory answers a feed request with no database round trip when
+// this URL's feed was served before, its scope's version is in trusted
+// memory (see scopeMemory) and the body held for it is of that version and
+// still in its window. It reports whether it answered.
+func (s *Server) feedFromMemory(c *fiber.Ctx) (bool, error) {
+	r, ok := s.feedIndex.lookup(c)
+	if !ok {
+		return false, nil
+	}
+	v, ok := s.scopes.known(r.scope)
+	if !ok {
+		return false, nil
+	}
+	entry := s.feeds.cache.get(r.key())
+	if entry == nil || !entry.fresh(v, s.now().UTC()) {
+		return false, nil
+	}
+	return true, s.sendFeed(c, r, entry)
+}
+
 // serveFeedVersion is serveFeed with the scope's version already read.
 func (s *Server) serveFeedVersion(c *fiber.Ctx, r feedRequest, v turnout.FeedVersion) error {
 	ctx := c.UserContext()
+	if s.scopes.isTrusted() {
+		// Into memory for feedFromMemory; a failure only costs that.
+		_, _ = s.scopes.lookup(ctx, []string{r.scope})
+	}
 	now := s.now().UTC()
 	entry := s.feeds.cache.get(r.key())
 	if entry == nil || !entry.fresh(v.Version, now) {

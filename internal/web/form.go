@@ -55,13 +55,6 @@ func formFuncs(m template.FuncMap) {
 		return false
 	}
 	m["zoneLabel"] = zoneLabel
-	// deref is also defined by the RSVP work; whichever lands, it is the same.
-	m["deref"] = func(p *int) int {
-		if p == nil {
-			return 0
-		}
-		return *p
-	}
 }
 
 // formFailure renders page again with what was typed and the per-field

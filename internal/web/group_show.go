@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -21,6 +23,7 @@ func (s *Server) groupPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	showsScopes(c, listValidUntil(s.now(), events), "group:"+strconv.FormatInt(g.ID, 10))
 	feed := "/groups/" + g.Slug + "/events.ics"
 	data := fiber.Map{
 		"Title":       g.Name,

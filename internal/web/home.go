@@ -32,5 +32,6 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 	if more {
 		data["Next"] = q.nextURL("/", events[len(events)-1])
 	}
+	showsScopes(c, listValidUntil(s.now(), events), "site")
 	return s.render(c, "pages/home", data)
 }

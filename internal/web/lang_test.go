@@ -236,3 +236,29 @@ func TestRSVPRemembersItsLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesFromMemoryKeepTheirLanguage: the page cache files a page under
+// the language it was asked in, and the group's language follows a change
+// of the setting.
+func TestPagesFromMemoryKeepTheirLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		g, _ := seedGroup(t, st, "memory")
+		e := seedEvent(t, st, g.ID, "Vigil", 48*time.Hour, nil)
+		for _, p := range []string{"/events/" + e.Slug, "/groups/memory", "/"} {
+			for i := 0; i < 2; i++ { // the second round comes from memory
+				for _, tc := range []struct{ header, want string }{{"fr", "fr"}, {"de", "de"}, {"", "en"}, {"es", "es"}} {
+					if got := pageLang(t, getLang(t, newBrowser(t, app), p, tc.header)); got != tc.want {
+						t.Errorf("%s round %d, Accept-Language %q: lang %q, want %q", p, i+1, tc.header, got, tc.want)
+					}
+				}
+			}
+		}
+		setGroupLanguage(t, st, g, "pt")
+		for _, p := range []string{"/events/" + e.Slug, "/groups/memory"} {
+			if got := pageLang(t, getLang(t, newBrowser(t, app), p, "")); got != "pt" {
+				t.Errorf("%s after the group chose Portuguese: lang %q", p, got)
+			}
+		}
+	})
+}

@@ -91,7 +91,7 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 }
 
 // rsvpRoutes are the routes that take an RSVP, counted apart in turnout_rsvp_requests_total.
-var rsvpRoutes = map[string]bool{"/api/v1/events/:slug/rsvps": true, "/events/:slug/rsvp": true, "/events/:slug/rsvps": true}
+var rsvpRoutes = map[string]bool{"/api/v1/events/:slug/rsvps": true, "/events/:slug/rsvp": true}
 
 // write renders the metrics in the Prometheus text exposition format.
 func (m *metrics) write(w io.Writer, db *sql.DB) {

@@ -139,3 +139,20 @@ func TestMetricsNeedToken(t *testing.T) {
 		}
 	})
 }
+
+// TestRSVPRoutesExist: every route counted in turnout_rsvp_requests_total
+// is a POST route of the table, so none is counted under a wrong name.
+func TestRSVPRoutesExist(t *testing.T) {
+	app := newTestApp(t, testConfig(t), storetest.Open(t, storetest.SQLiteTarget(t)))
+	posts := map[string]bool{}
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == "POST" {
+			posts[r.Path] = true
+		}
+	}
+	for route := range rsvpRoutes {
+		if !posts[route] {
+			t.Errorf("rsvpRoutes names %s, which is no POST route", route)
+		}
+	}
+}

@@ -13,13 +13,17 @@ import (
 
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // TestDatabaseOutage serves through a TCP proxy in front of Postgres, cuts
 // it, and checks that Turnout says so clearly (503 pages and API errors that
-// leak nothing, /readyz 503, /healthz still 200), then restores it and checks
-// that Turnout recovers without a restart. An SQLite file cannot go away
-// while its process holds it open, so this runs on Postgres only.
+// leak nothing, /readyz 503, /healthz still 200) except for the public pages
+// it showed before, which it answers from memory with a note that they may be
+// out of date, while RSVPs answer 503. Then it restores the database and
+// checks that Turnout recovers without a restart and shows what changed
+// meanwhile. An SQLite file cannot go away while its process holds it open,
+// so this runs on Postgres only.
 func TestDatabaseOutage(t *testing.T) {
 	target, ok := storetest.PostgresTarget(t)
 	if !ok {
@@ -36,9 +40,14 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	base := serve(t, newTestApp(t, testConfig(t), st))
-	pages := []string{"/", "/events/" + e.Slug, "/groups/outage", "/api/v1/events", "/api/v1/events/" + e.Slug, "/readyz"}
-	for _, p := range pages {
+	pages := []string{"/api/v1/events", "/readyz", "/events/never-shown-2030-01-01"}
+	public := []string{"/", "/events/" + e.Slug, "/groups/outage", "/api/v1/events/" + e.Slug}
+	for _, p := range append(pages[:2], public...) {
 		expectStatus(t, base+p, 200)
+	}
+	shown := map[string]string{}
+	for _, p := range public {
+		_, shown[p] = fetch(t, base+p)
 	}
 	feeds := []string{"/events.ics", "/events.atom", "/groups/outage/events.ics", "/groups/outage/events.atom", "/events/" + e.Slug + ".ics", "/events.ics?kind=march,vigil"}
 	good := map[string]string{}
@@ -76,13 +85,60 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	expectStatus(t, base+"/healthz", 200)
 	checkStaleFeeds(t, base, feeds, good)
+	checkStalePages(t, base, public, shown)
+	resp, body := postJSON(t, base+"/api/v1/events/"+e.Slug+"/rsvps", `{"name":"Ana","status":"going"}`)
+	if resp.StatusCode != 503 {
+		t.Errorf("RSVP during outage: %d %.200s, want 503", resp.StatusCode, body)
+	}
+	venue := "Moved to the park"
+	if _, err := direct.UpdateEvent(context.Background(), e.ID, turnout.EventInput{Venue: &venue}); err != nil {
+		t.Fatal(err)
+	}
 
 	proxy.Restore()
-	for _, p := range append(pages, feeds...) {
+	for _, p := range append(pages[:2], append(public, feeds...)...) {
 		awaitStatus(t, base+p, 200, 15*time.Second)
+	}
+	for _, p := range public {
+		resp, body := fetch(t, base+p)
+		if resp.Header.Get("Warning") != "" || strings.Contains(body, "may be out of date") {
+			t.Errorf("%s still marked stale after recovery", p)
+		}
+	}
+	if _, body := fetch(t, base+"/events/"+e.Slug); !strings.Contains(body, venue) {
+		t.Error("after recovery the event page does not show the change made during the outage")
 	}
 	if resp, _ := fetch(t, base+"/events.ics"); resp.Header.Get("Warning") != "" {
 		t.Errorf("feed still marked stale after recovery")
+	}
+}
+
+// checkStalePages checks that, with the database down, the public pages
+// shown before answer 200 with the copy shown, marked as possibly out of
+// date (a note on HTML pages, Warning 110 on all).
+func checkStalePages(t *testing.T, base string, pages []string, shown map[string]string) {
+	t.Helper()
+	for _, p := range pages {
+		resp, body := fetch(t, base+p)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s during outage: %d, want the copy shown before", p, resp.StatusCode)
+			continue
+		}
+		if !strings.Contains(resp.Header.Get("Warning"), "110") {
+			t.Errorf("%s: stale copy without Warning 110", p)
+		}
+		if strings.HasPrefix(p, "/api/") {
+			if body != shown[p] {
+				t.Errorf("%s: not the copy shown before", p)
+			}
+			continue
+		}
+		if !strings.Contains(body, "may be out of date") {
+			t.Errorf("%s: stale page without its note", p)
+		}
+		if strings.Replace(body, "\n"+staleNote, "", 1) != shown[p] {
+			t.Errorf("%s: not the copy shown before", p)
+		}
 	}
 }
 
@@ -111,6 +167,22 @@ func checkStaleFeeds(t *testing.T, base string, feeds []string, good map[string]
 	if resp, _ := fetch(t, base+"/events.ics?kind=picket"); resp.StatusCode != 503 {
 		t.Errorf("a feed never served before: %d during outage, want 503", resp.StatusCode)
 	}
+}
+
+// postJSON POSTs a JSON body to url and returns the response with its body read.
+func postJSON(t *testing.T, url, body string) (*http.Response, string) {
+	t.Helper()
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
 }
 
 // fetch GETs url and returns the response with its body read. It calls

@@ -24,10 +24,10 @@ func (s *Server) routes(app *fiber.App) {
 
 	// Public pages. Feed routes such as /events/:slug.ics must be added
 	// before /events/:slug, which would otherwise match them.
-	app.Get("/", s.homePage)
+	app.Get("/", s.memoryPage("home", s.homePage))
 	s.feedRoutes(app)
-	app.Get("/events/:slug", s.activityNegotiation(s.eventObject), s.eventPage)
-	app.Get("/groups/:group", s.activityNegotiation(s.groupActor), s.groupPage)
+	app.Get("/events/:slug", s.activityNegotiation(s.eventObject), s.memoryPage("event", s.eventPage))
+	app.Get("/groups/:group", s.activityNegotiation(s.groupActor), s.memoryPage("group", s.groupPage))
 	s.federationRoutes(app)
 
 	// Organisers: accounts, groups, events (pages and API).
@@ -36,7 +36,7 @@ func (s *Server) routes(app *fiber.App) {
 	// Public JSON API.
 	api := app.Group("/api/v1")
 	api.Get("/events", s.apiListEvents)
-	api.Get("/events/:slug", s.apiShowEvent)
+	api.Get("/events/:slug", s.memoryPage("event.json", s.apiShowEvent))
 	api.Get("/openapi.json", s.apiOpenAPI)
 	app.Get("/api/docs", s.apiDocsPage)
 

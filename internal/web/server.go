@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,7 @@ type Store interface {
 	turnout.OrganiserService
 	turnout.OrganiserEventService
 	turnout.FeedService
+	turnout.ScopeService
 	turnout.RateLimitService
 	turnout.MailService
 	turnout.OrganiserMailService
@@ -54,6 +56,11 @@ type Server struct {
 	langs *languages
 	// pseudo accepts ?lang=en-XA, the pseudo-locale tests render pages in.
 	pseudo bool
+	// scopes remembers the versions of public scopes; pages holds public
+	// responses rendered for them (page_memory.go).
+	scopes   *scopeMemory
+	pages    *pageCache
+	pageHits atomic.Int64
 }
 
 // New builds the Fiber application with its middleware and routes. It loads
@@ -62,11 +69,19 @@ func New(cfg config.Config, log *slog.Logger, store Store) (*fiber.App, error) {
 	return newServer(cfg, log, store).app()
 }
 
+// NewServer is New for a caller that also runs the server's ListenScopes.
+func NewServer(cfg config.Config, log *slog.Logger, store Store) (*Server, *fiber.App, error) {
+	s := newServer(cfg, log, store)
+	app, err := s.app()
+	return s, app, err
+}
+
 // newServer holds the dependencies; tests reach into it before app builds
 // the Fiber application.
 func newServer(cfg config.Config, log *slog.Logger, store Store) *Server {
 	return &Server{cfg: cfg, log: log, store: store, now: time.Now, feeds: newFeedState(),
-		trusted: parseTrusted(cfg.TrustedProxies), metrics: newMetrics(), delay: waitDelay}
+		trusted: parseTrusted(cfg.TrustedProxies), metrics: newMetrics(), delay: waitDelay,
+		scopes: newScopeMemory(store, log), pages: newPageCache(cfg.PageCacheMB << 20)}
 }
 
 // app builds the Fiber application over s.
