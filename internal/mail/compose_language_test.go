@@ -26,7 +26,7 @@ func TestSupporterMailInTheRSVPsLanguage(t *testing.T) {
 	before.Venue = "Place Bellecour"
 	want := map[string]struct{ subject, date string }{
 		"en": {"You're going: Station die-in", "Saturday 5 December 2026, 14:00–16:00 CET"},
-		"fr": {"Vous participez : Station die-in", "samedi 5 décembre 2026 à 14:00–16:00 CET"},
+		"fr": {"Vous participez\u00a0: Station die-in", "samedi 5 décembre 2026 à 14:00–16:00 CET"},
 		"de": {"Du bist dabei: Station die-in", "Samstag, 5. Dezember 2026, 14:00–16:00 CET"},
 		"es": {"Vas a ir: Station die-in", "sábado, 5 de diciembre de 2026, 14:00–16:00 CET"},
 		"pt": {"Vai participar: Station die-in", "sábado, 5 de dezembro de 2026, 14:00–16:00 CET"},
