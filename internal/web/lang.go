@@ -180,8 +180,9 @@ func (s *Server) renderPage(c *fiber.Ctx, page string, data fiber.Map) error {
 	return c.Send(buf.Bytes())
 }
 
-// textEscaper escapes a message for HTML text and double-quoted attributes.
-var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;")
+// textEscaper escapes a message for HTML text; in an attribute html/template
+// escapes quotes of HTML-typed values itself.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // publicPage reports whether path is a page that search engines may list
 // in every language; private pages (an RSVP's token in the address) and
@@ -202,7 +203,11 @@ func langFuncs(m template.FuncMap, loc *i18n.Localizer) {
 		return template.HTML(textEscaper.Replace(loc.N(id, n, args...))) //nolint:gosec // escaped
 	}
 	m["th"] = loc.HTML
+	m["tx"] = func(text string) string { return translateText(loc, text) }
 	m["eventLink"] = eventLink
+	m["apiLink"] = func() template.HTML {
+		return template.HTML(`<a href="/api/docs">` + textEscaper.Replace(loc.T("TurnoutAPI")) + `</a>`)
+	} //nolint:gosec // escaped
 	m["groupLink"] = groupLink
 	m["kindLabel"] = func(kind string) string { return kindLabelIn(loc, kind) }
 }
