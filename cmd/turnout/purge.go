@@ -28,14 +28,11 @@ func purge(ctx context.Context, cfg config.Config, st *store.Store, now time.Tim
 
 // cmdPurge handles `turnout purge`.
 func cmdPurge(ctx context.Context, cfg config.Config, stdout io.Writer) error {
-	st, err := openStore(ctx, cfg, nil, 10*time.Second)
+	st, err := openCurrentStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := requireSchema(ctx, st); err != nil {
-		return err
-	}
 	n, err := purge(ctx, cfg, st, time.Now())
 	if err != nil {
 		return err

@@ -153,14 +153,11 @@ func cmdOrganiser(ctx context.Context, cfg config.Config, args []string, stdin i
 		}
 		in.Password = pw
 	}
-	st, err := openStore(ctx, cfg, nil, 10*time.Second)
+	st, err := openCurrentStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := requireSchema(ctx, st); err != nil {
-		return err
-	}
 	token, err := st.AddOrganiser(ctx, in)
 	if err != nil {
 		return describe(err)

@@ -112,16 +112,22 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	return nil
 }
 
-// requireSchema refuses to work on a database whose schema is behind.
-func requireSchema(ctx context.Context, st *store.Store) error {
-	cur, latest, err := st.SchemaVersion(ctx)
+// openCurrentStore opens the store for a one-off command, refusing to work
+// on a database whose schema is behind. The caller closes it.
+func openCurrentStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	st, err := openStore(ctx, cfg, nil, 10*time.Second)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if cur < latest {
-		return fmt.Errorf("database schema is at version %d but this binary needs %d: run `turnout migrate` first", cur, latest)
+	cur, latest, err := st.SchemaVersion(ctx)
+	if err == nil && cur < latest {
+		err = fmt.Errorf("database schema is at version %d but this binary needs %d: run `turnout migrate` first", cur, latest)
 	}
-	return nil
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 func organiserInput(email, name, group, groupName string) turnout.OrganiserInput {

@@ -63,3 +63,6 @@ func (s *Store) AfterFirstFind(fn func()) {
 		panic(err)
 	}
 }
+
+// Unavailable is the store's test of whether a driver error is an outage.
+var Unavailable = unavailable

@@ -174,7 +174,7 @@ func (s *Store) FindScopeVersions(ctx context.Context, scopes []string) (map[str
 	}
 	if err := s.db.WithContext(ctx).Table("feed_versions").Select("scope, version").
 		Where("scope IN ?", scopes).Scan(&rows).Error; err != nil {
-		return nil, err
+		return nil, markOutage(err) // Scan's errors skip the dialector's translation
 	}
 	for _, sc := range scopes {
 		out[sc] = 0

@@ -57,9 +57,9 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	}
 	var dialector gorm.Dialector
 	if dialect == Postgres {
-		dialector = postgres.Open(dsn)
+		dialector = &postgresDialector{&postgres.Dialector{Config: &postgres.Config{DSN: dsn}}}
 	} else {
-		dialector = sqlite.Open(dsn)
+		dialector = &sqliteDialector{&sqlite.Dialector{DSN: dsn}}
 	}
 	db, err := gorm.Open(dialector, cfg)
 	if err != nil && dialect == SQLite {
@@ -83,6 +83,20 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	s.db = db
 	return s, nil
 }
+
+// postgresDialector is gorm's Postgres dialector whose error translation
+// also marks outages (markOutage).
+type postgresDialector struct{ *postgres.Dialector }
+
+// Translate maps constraint errors to gorm's and outages to EUNAVAILABLE.
+func (d *postgresDialector) Translate(err error) error { return markOutage(d.Dialector.Translate(err)) }
+
+// sqliteDialector is gorm's SQLite dialector whose error translation also
+// marks outages (markOutage).
+type sqliteDialector struct{ *sqlite.Dialector }
+
+// Translate maps constraint errors to gorm's and outages to EUNAVAILABLE.
+func (d *sqliteDialector) Translate(err error) error { return markOutage(d.Dialector.Translate(err)) }
 
 // parseURL maps TURNOUT_DATABASE_URL to a dialect and a driver DSN.
 func parseURL(raw string) (dialect, dsn string, err error) {
@@ -207,8 +221,12 @@ func (s *Store) SetMaxConns(n int) {
 	sqlDB.SetMaxIdleConns(n)
 }
 
-// SQLDB returns the connection pool under the store, for pool statistics
-// (/metrics) and for test tooling that reads tables directly.
+// PoolStats reports the connection pool: connections open, in use, idle,
+// and how often and how long callers waited for one.
+func (s *Store) PoolStats() sql.DBStats { return s.SQLDB().Stats() }
+
+// SQLDB returns the connection pool under the store, for test tooling that
+// reads tables directly.
 func (s *Store) SQLDB() *sql.DB {
 	sqlDB, _ := s.db.DB() // never fails once Open succeeded: db was built from a pool
 	return sqlDB

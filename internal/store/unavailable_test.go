@@ -6,16 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 func TestUnavailable(t *testing.T) {
-	st := storetest.Open(t, storetest.SQLiteTarget(t))
 	tests := []struct {
 		name string
 		err  error
@@ -37,7 +38,7 @@ func TestUnavailable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := st.Unavailable(tc.err); got != tc.want {
+			if got := store.Unavailable(tc.err); got != tc.want {
 				t.Errorf("Unavailable(%v) = %v, want %v", tc.err, got, tc.want)
 			}
 		})
@@ -72,7 +73,39 @@ func TestUnavailableSQLiteBusy(t *testing.T) {
 	if err == nil {
 		t.Fatal("second writer got the lock")
 	}
-	if !st.Unavailable(err) {
+	if !store.Unavailable(err) {
 		t.Errorf("Unavailable(%v) = false, want true", err)
+	}
+}
+
+// TestOutageIsUnavailable: a store method whose database cannot serve
+// returns the domain's EUNAVAILABLE (keeping the driver's error for the
+// log), whether the failure comes at connect, at BEGIN or in a query.
+func TestOutageIsUnavailable(t *testing.T) {
+	t.Run("PostgresRefused", func(t *testing.T) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, "postgres://turnout:turnout@127.0.0.1:1/turnout?sslmode=disable&connect_timeout=2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		_, err = st.FindGroups(ctx)
+		expectUnavailable(t, "FindGroups", err)
+		_, err = st.UpdateGroup(ctx, 1, turnout.GroupInput{})
+		expectUnavailable(t, "UpdateGroup", err)
+	})
+	t.Run("SQLiteLocked", func(t *testing.T) {
+		st := storetest.LockedSQLite(t, storetest.SQLiteTarget(t))
+		_, err := st.UpdateGroup(context.Background(), 1, turnout.GroupInput{})
+		expectUnavailable(t, "UpdateGroup", err)
+	})
+}
+
+func expectUnavailable(t *testing.T, what string, err error) {
+	t.Helper()
+	if code := turnout.ErrorCode(err); code != turnout.EUNAVAILABLE {
+		t.Errorf("%s: code %q (%v), want %q", what, code, err, turnout.EUNAVAILABLE)
+	} else if !strings.Contains(err.Error(), "database unavailable: ") {
+		t.Errorf("%s: the error does not keep the driver's: %v", what, err)
 	}
 }

@@ -11,17 +11,17 @@ import (
 // report, an open letter. Each event holds its own copy of the words it
 // shows for a URL, so no other event's edit can change them.
 type Article struct {
-	ID int64 `json:"-"`
+	ID int64
 	// PublicID names the article in /articles/{id}: 128 random bits in hex,
 	// so the public pages cannot be walked.
-	PublicID    string     `json:"-"`
-	URL         string     `json:"url" gorm:"column:url"`
-	Title       string     `json:"title"`
-	Summary     string     `json:"summary"`
-	Source      string     `json:"source"`
-	PublishedAt *time.Time `json:"published_at"`
-	CreatedAt   time.Time  `json:"-"`
-	UpdatedAt   time.Time  `json:"-"`
+	PublicID    string
+	URL         string `gorm:"column:url"`
+	Title       string
+	Summary     string
+	Source      string
+	PublishedAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // MaxArticles is how many articles one event may link.

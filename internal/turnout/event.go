@@ -67,44 +67,44 @@ const MaxEventDuration = 60 * 24 * time.Hour
 // vigil, picket or public meeting. StartsAt and EndsAt are UTC instants;
 // Timezone is the IANA zone in which they are shown and entered.
 type Event struct {
-	ID            int64     `json:"-"`
-	UID           string    `json:"-" gorm:"column:uid"`
-	GroupID       int64     `json:"-"`
-	Slug          string    `json:"slug"`
-	Title         string    `json:"title"`
-	Kind          string    `json:"kind"`
-	Summary       string    `json:"summary"`
-	Description   string    `json:"description"`
-	StartsAt      time.Time `json:"starts_at"`
-	EndsAt        time.Time `json:"ends_at"`
-	Timezone      string    `json:"timezone"`
-	Venue         string    `json:"venue"`
-	Address       string    `json:"address"`
-	Latitude      *float64  `json:"latitude"`
-	Longitude     *float64  `json:"longitude"`
-	OnlineURL     string    `json:"online_url" gorm:"column:online_url"`
-	Accessibility string    `json:"accessibility"`
-	Capacity      *int      `json:"capacity"`
-	MaxGuests     int       `json:"max_guests"`
-	RequireEmail  bool      `json:"require_email"`
+	ID            int64
+	UID           string `gorm:"column:uid"`
+	GroupID       int64
+	Slug          string
+	Title         string
+	Kind          string
+	Summary       string
+	Description   string
+	StartsAt      time.Time
+	EndsAt        time.Time
+	Timezone      string
+	Venue         string
+	Address       string
+	Latitude      *float64
+	Longitude     *float64
+	OnlineURL     string `gorm:"column:online_url"`
+	Accessibility string
+	Capacity      *int
+	MaxGuests     int
+	RequireEmail  bool
 	// RemindersOff stops reminder emails for this event.
-	RemindersOff bool `json:"-" gorm:"column:reminders_off"`
+	RemindersOff bool `gorm:"column:reminders_off"`
 	// EmailConfirmHours is how long a supporter has to confirm a required
 	// email before the RSVP is released (when email is on).
-	EmailConfirmHours int        `json:"email_confirm_hours" gorm:"column:email_confirm_hours"`
-	RSVPClosesAt      *time.Time `json:"rsvp_closes_at" gorm:"column:rsvp_closes_at"`
-	Status            string     `json:"status"`
-	CancelledAt       *time.Time `json:"cancelled_at"`
-	CancelReason      string     `json:"cancel_reason"`
-	Sequence          int        `json:"sequence"`
-	GoingCount        int        `json:"going"`
-	PublishedAt       *time.Time `json:"-"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	EmailConfirmHours int        `gorm:"column:email_confirm_hours"`
+	RSVPClosesAt      *time.Time `gorm:"column:rsvp_closes_at"`
+	Status            string
+	CancelledAt       *time.Time
+	CancelReason      string
+	Sequence          int
+	GoingCount        int
+	PublishedAt       *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 
 	// Loaded by the store where a page needs them.
-	Group    *Group     `json:"-" gorm:"-"`
-	Articles []*Article `json:"-" gorm:"-"`
+	Group    *Group     `gorm:"-"`
+	Articles []*Article `gorm:"-"`
 }
 
 // Location returns the event's time zone, or UTC if the stored name is

@@ -12,18 +12,18 @@ import (
 // Group is an organisation that runs events: a campaign, union branch,
 // collective or coalition. Its members are organisers.
 type Group struct {
-	ID           int64  `json:"-"`
-	Slug         string `json:"slug"`
-	Name         string `json:"name"`
-	Description  string `json:"description"`
-	Website      string `json:"website"`
-	Timezone     string `json:"timezone"`
-	ContactEmail string `json:"contact_email"`
+	ID           int64
+	Slug         string
+	Name         string
+	Description  string
+	Website      string
+	Timezone     string
+	ContactEmail string
 	// Language is the code (en, fr, de, es, pt) of the language its group
 	// and event pages take when a visitor asks for none; empty: the site's.
-	Language  string    `json:"language"`
-	CreatedAt time.Time `json:"-"`
-	UpdatedAt time.Time `json:"-"`
+	Language  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Membership roles.

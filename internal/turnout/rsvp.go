@@ -158,11 +158,11 @@ func validGuests(fe FieldErrors, n int, e *Event) {
 // RSVPCounts sums an event's RSVPs. Every count is of people, guests
 // included; CheckedIn counts the people of checked-in RSVPs.
 type RSVPCounts struct {
-	Going      int `json:"going"`
-	Waitlisted int `json:"waitlisted"`
-	Maybe      int `json:"maybe"`
-	NotGoing   int `json:"not_going"`
-	CheckedIn  int `json:"checked_in"`
+	Going      int
+	Waitlisted int
+	Maybe      int
+	NotGoing   int
+	CheckedIn  int
 }
 
 // MaxRSVPPage is the most RSVPs FindRSVPs returns at once.

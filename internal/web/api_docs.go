@@ -204,7 +204,7 @@ var apiSchemas = []apiSchema{
 	{Name: "RSVPCreated", Fields: []apiField{
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.RSVPGoing, turnout.RSVPWaitlisted, turnout.RSVPMaybe, turnout.RSVPNotGoing}},
 		{Name: "guests", Type: "integer", Required: true},
-		{Name: "manage_url", Type: "string", Required: true, Description: "The private link to change or cancel the RSVP; shown only this once."},
+		{Name: "manage_url", Type: "string", Description: "The private link to change or cancel the RSVP; shown only this once. Absent when the email already has an RSVP to the event: the link is then mailed to it."},
 		{Name: "waitlist_position", Type: "integer", Description: "Present when waitlisted."},
 		{Name: "confirm_by", Type: "date-time", Description: "Present when the event requires email and email is on: the RSVP is released then unless the link in its confirmation email is followed."}}},
 	{Name: "RSVP", Description: "An RSVP as its manage link sees it.", Fields: []apiField{

@@ -72,8 +72,8 @@ func jsonNames(v any) []string {
 }
 
 // TestOpenAPIDocumentMatchesCode: the document is OpenAPI 3.1, each $ref
-// names a schema it defines, and the Event schema has exactly the fields the
-// API writes for an event.
+// names a schema it defines, and each schema of an answer has exactly the
+// fields of the typed struct the API writes it from.
 func TestOpenAPIDocumentMatchesCode(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteTarget(t))
 	app := newTestApp(t, testConfig(t), st)
@@ -100,7 +100,10 @@ func TestOpenAPIDocumentMatchesCode(t *testing.T) {
 			t.Errorf("$ref to undefined schema %s", m[1])
 		}
 	}
-	for schema, v := range map[string]any{"Event": apiEvent{}, "Group": apiGroup{}, "Article": apiArticle{}} {
+	for schema, v := range map[string]any{"Event": apiEvent{}, "Group": apiGroup{}, "Article": apiArticle{},
+		"EventList": apiEventList{}, "RSVPCreated": apiRSVPCreated{}, "RSVP": apiRSVP{}, "RSVPEvent": apiRSVPEvent{},
+		"RSVPList": apiRSVPList{}, "RSVPCounts": apiRSVPCounts{}, "OrganiserRSVP": apiOrganiserRSVP{},
+		"Message": apiMessage{}, "MessageQueued": apiMessageQueued{}, "Error": apiError{}, "ErrorBody": apiErrorBody{}} {
 		var got []string
 		for p := range doc.Components.Schemas[schema].Properties {
 			got = append(got, p)

@@ -97,7 +97,7 @@ func (s *Server) apiListEvents(c *fiber.Ctx) error {
 		u := s.cfg.BaseURL + q.nextURL("/api/v1/events", events[len(events)-1])
 		next = &u
 	}
-	return c.JSON(fiber.Map{"events": out, "next": next})
+	return c.JSON(apiEventList{Events: out, Next: next})
 }
 
 // apiShowEvent is GET /api/v1/events/{slug}.

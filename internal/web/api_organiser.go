@@ -6,17 +6,6 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// apiEventOf authenticates the bearer token and loads the route's event,
-// refusing (403) tokens of accounts outside its group.
-func (s *Server) apiEventOf(c *fiber.Ctx) (*turnout.Event, error) {
-	acct, err := s.bearerAccount(c)
-	if err != nil {
-		return nil, err
-	}
-	_, e, err := s.eventOf(c, acct)
-	return e, err
-}
-
 // apiCreateEvent is POST /api/v1/groups/{group}/events.
 func (s *Server) apiCreateEvent(c *fiber.Ctx) error {
 	acct, err := s.bearerAccount(c)
@@ -50,7 +39,7 @@ func (s *Server) apiCreateEvent(c *fiber.Ctx) error {
 
 // apiUpdateEvent is PATCH /api/v1/events/{slug}: any subset of the fields.
 func (s *Server) apiUpdateEvent(c *fiber.Ctx) error {
-	e, err := s.apiEventOf(c)
+	_, e, err := s.apiEvent(c)
 	if err != nil {
 		return err
 	}
@@ -68,7 +57,7 @@ func (s *Server) apiUpdateEvent(c *fiber.Ctx) error {
 
 // apiCancelEvent is POST /api/v1/events/{slug}/cancel {reason}.
 func (s *Server) apiCancelEvent(c *fiber.Ctx) error {
-	e, err := s.apiEventOf(c)
+	_, e, err := s.apiEvent(c)
 	if err != nil {
 		return err
 	}

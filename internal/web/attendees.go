@@ -13,25 +13,9 @@ import (
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
-// organiserEvent returns the event of the slug if acct organises its group,
-// by the rule of eventOf (another group's draft is not found).
-func (s *Server) organiserEvent(c *fiber.Ctx, acct *turnout.Account) (*turnout.Event, error) {
-	_, e, err := s.eventOf(c, acct)
-	return e, err
-}
-
-// pageEvent is organiserEvent for the signed-in organiser of a page.
-func (s *Server) pageEvent(c *fiber.Ctx) (*turnout.Event, error) {
-	acct, err := s.pageAccount(c)
-	if err != nil {
-		return nil, err
-	}
-	return s.organiserEvent(c, acct)
-}
-
 // attendeesPage is GET /events/{slug}/attendees for the group's organisers.
 func (s *Server) attendeesPage(c *fiber.Ctx) error {
-	e, err := s.pageEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -80,7 +64,7 @@ func (s *Server) attendeeCheckIn(c *fiber.Ctx) error {
 // attendeeUndoCheckInPage is GET /events/{slug}/attendees/{id}/uncheckin:
 // the confirm step before a check-in is undone.
 func (s *Server) attendeeUndoCheckInPage(c *fiber.Ctx) error {
-	e, err := s.pageEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -116,7 +100,7 @@ func (s *Server) renderUndoCheckIn(c *fiber.Ctx, e *turnout.Event) error {
 // confirm=yes; without it, it asks first and changes nothing.
 func (s *Server) attendeeUndoCheckIn(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "yes" {
-		e, err := s.pageEvent(c)
+		_, e, err := s.pageEvent(c)
 		if err != nil {
 			return err
 		}
@@ -128,7 +112,7 @@ func (s *Server) attendeeUndoCheckIn(c *fiber.Ctx) error {
 // setCheckedIn records the door state of the route's RSVP and goes back to
 // its row of the attendee list.
 func (s *Server) setCheckedIn(c *fiber.Ctx, in bool) error {
-	e, err := s.pageEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -188,7 +172,7 @@ var csvBatch = turnout.MaxRSVPPage
 // the request's context holds for every read and a failed read is an error
 // response, never a file cut short.
 func (s *Server) attendeesCSV(c *fiber.Ctx) error {
-	e, err := s.pageEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -293,11 +277,7 @@ func safeCell(v string) string {
 
 // apiEventRSVPs is GET /api/v1/events/{slug}/rsvps for the group's organisers.
 func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
-	acct, err := s.bearerAccount(c)
-	if err != nil {
-		return err
-	}
-	e, err := s.organiserEvent(c, acct)
+	_, e, err := s.apiEvent(c)
 	if err != nil {
 		return err
 	}
@@ -305,25 +285,16 @@ func (s *Server) apiEventRSVPs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := make([]fiber.Map, 0, len(p.RSVPs))
+	out := apiRSVPList{Counts: apiRSVPCounts(p.Counts), Total: p.Matched, RSVPs: make([]apiOrganiserRSVP, 0, len(p.RSVPs))}
 	for _, r := range p.RSVPs {
-		item := fiber.Map{"id": r.ID, "name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
-			"created_at": r.CreatedAt.UTC().Format(time.RFC3339), "checked_in": r.CheckedInAt != nil, "unconfirmed": r.Unconfirmed()}
-		if r.ConfirmBy != nil {
-			item["confirm_by"] = r.ConfirmBy.UTC().Format(time.RFC3339)
-		}
-		if r.Position > 0 {
-			item["waitlist_position"] = r.Position
-		}
-		out = append(out, item)
+		out.RSVPs = append(out.RSVPs, toAPIOrganiserRSVP(r))
 	}
-	var next *string
 	if p.Next > 0 {
 		u := s.cfg.BaseURL + p.url("/api/v1/events/"+e.Slug+"/rsvps", p.Next)
-		next = &u
+		out.Next = &u
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"counts": p.Counts, "total": p.Matched, "rsvps": out, "next": next})
+	return c.JSON(out)
 }
 
 // attendeePageSize is how many RSVPs one attendee page, on the site or the

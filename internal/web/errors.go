@@ -47,15 +47,13 @@ var messageOf = map[int]string{
 	fiber.StatusUnsupportedMediaType:  "Send JSON with Content-Type: application/json.",
 }
 
-// handleError is the one error handler: it answers JSON under /api/ (or when
-// JSON is asked for) and an HTML page otherwise, logging only internal errors.
-// It never shows the text of an internal error.
+// handleError is the one error handler, Fiber's ErrorHandler: logRequests
+// hands it the errors of routes and middleware, and Fiber the errors it
+// raises before any middleware runs. It answers JSON under /api/ (or when
+// JSON is asked for) and an HTML page otherwise, logging only internal
+// errors and outages. It never shows the text of an internal error. An
+// outage is the error the store returned with code EUNAVAILABLE.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	if isFeedPath(c.Path()) && s.isOutage(err) {
-		if ok, ferr := s.staleFeed(c); ok {
-			return ferr
-		}
-	}
 	status, code, message := fiber.StatusInternalServerError, turnout.EINTERNAL, turnout.ErrorMessage(err)
 	var fields map[string]string
 	var ferr *fiber.Error
@@ -74,8 +72,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		code = turnout.ErrorCode(err)
 		status = statusOf[code]
 		fields = turnout.ErrorFields(err)
-	case s.databaseDown(err):
-		status, code, message = fiber.StatusServiceUnavailable, turnout.EUNAVAILABLE, messageOf[fiber.StatusServiceUnavailable]
 	}
 	// Errors Fiber raises before any middleware ran (a body over the limit)
 	// reach this handler directly: give them the same headers as the rest.
@@ -94,19 +90,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if wantsJSON(c) {
 		// Messages are in the caller's language (Accept-Language, ?lang=).
-		body := fiber.Map{"code": code, "message": message}
-		if len(fields) > 0 {
-			body["fields"] = fields
-		}
 		if s.langs != nil {
 			loc := s.langs.cat.Localizer(s.language(c, nil))
 			c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
-			body["message"] = translateText(loc, message)
-			if len(fields) > 0 {
-				body["fields"] = translateFields(loc, fields)
-			}
+			message, fields = translateText(loc, message), translateFields(loc, fields)
 		}
-		return c.Status(status).JSON(fiber.Map{"error": body})
+		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: message, Fields: fields}})
 	}
 	c.Status(status)
 	heading := headingOf[code]

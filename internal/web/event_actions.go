@@ -11,7 +11,7 @@ import (
 // previewEvent is GET /events/{slug}/preview: the public page of any of the
 // group's events, drafts included, as supporters will see it.
 func (s *Server) previewEvent(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) previewEvent(c *fiber.Ctx) error {
 // draft (POST /events/{slug}/unpublish).
 func (s *Server) setStatus(status, msg string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		_, e, err := s.memberEvent(c)
+		_, e, err := s.pageEvent(c)
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (s *Server) setStatus(status, msg string) fiber.Handler {
 
 // cancelPage is GET /events/{slug}/cancel: asks for the reason.
 func (s *Server) cancelPage(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) cancelPage(c *fiber.Ctx) error {
 
 // cancelEvent is POST /events/{slug}/cancel.
 func (s *Server) cancelEvent(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) cancelEvent(c *fiber.Ctx) error {
 
 // deletePage is GET /events/{slug}/delete: asks for confirmation.
 func (s *Server) deletePage(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Server) deletePage(c *fiber.Ctx) error {
 
 // deleteEvent is POST /events/{slug}/delete: drafts only.
 func (s *Server) deleteEvent(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (s *Server) deleteEvent(c *fiber.Ctx) error {
 
 // duplicateEvent is POST /events/{slug}/duplicate: the same again a week later, as a draft.
 func (s *Server) duplicateEvent(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func (s *Server) afterSave(c *fiber.Ctx, e *turnout.Event, action, before, saved
 
 // editEventPage is GET /events/{slug}/edit.
 func (s *Server) editEventPage(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Server) editEventPage(c *fiber.Ctx) error {
 
 // updateEvent is POST /events/{slug}/edit.
 func (s *Server) updateEvent(c *fiber.Ctx) error {
-	_, e, err := s.memberEvent(c)
+	_, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}

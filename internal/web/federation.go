@@ -51,21 +51,6 @@ func (s *Server) newFederation() (*federation, error) {
 	}, nil
 }
 
-// federationRoutes registers discovery, actors, objects and inboxes.
-func (s *Server) federationRoutes(app *fiber.App) {
-	app.Get("/.well-known/webfinger", s.webfinger)
-	app.Get("/.well-known/nodeinfo", s.nodeinfoIndex)
-	app.Get("/nodeinfo/2.1", s.nodeinfo)
-	app.Get("/ap/actor", s.instanceActor)
-	app.Post("/ap/actor/inbox", s.inbox)
-	app.Post("/ap/inbox", s.inbox)
-	app.Get("/ap/groups/:group", s.groupActor)
-	app.Post("/ap/groups/:group/inbox", s.inbox)
-	app.Get("/ap/groups/:group/outbox", s.groupOutbox)
-	app.Get("/ap/groups/:group/followers", s.groupFollowers)
-	app.Get("/ap/events/:uid", s.eventObject)
-}
-
 // wantsActivity reports whether a request asks for ActivityPub JSON, as
 // Mastodon does when someone pastes a page's address into its search.
 func wantsActivity(c *fiber.Ctx) bool {
@@ -185,20 +170,47 @@ func (s *Server) nodeinfoIndex(c *fiber.Ctx) error {
 	if s.fed == nil {
 		return turnout.Errorf(turnout.ENOTFOUND, "Not found.")
 	}
-	return c.JSON(fiber.Map{"links": []jrdLink{
+	return c.JSON(nodeInfoIndex{Links: []jrdLink{
 		{Rel: "http://nodeinfo.diaspora.software/ns/schema/2.1", Href: s.cfg.BaseURL + "/nodeinfo/2.1"},
 		{Rel: "https://www.w3.org/ns/activitystreams#Application", Href: s.fed.site.InstanceActorURL()},
 	}})
 }
 
+// nodeInfoIndex is /.well-known/nodeinfo: links to the documents.
+type nodeInfoIndex struct {
+	Links []jrdLink `json:"links"`
+}
+
+// nodeInfo is a NodeInfo 2.1 document.
 type nodeInfo struct {
-	Version           string         `json:"version"`
-	Software          map[string]any `json:"software"`
-	Protocols         []string       `json:"protocols"`
-	Services          map[string]any `json:"services"`
-	OpenRegistrations bool           `json:"openRegistrations"`
-	Usage             map[string]any `json:"usage"`
-	Metadata          map[string]any `json:"metadata"`
+	Version           string           `json:"version"`
+	Software          nodeInfoSoftware `json:"software"`
+	Protocols         []string         `json:"protocols"`
+	Services          nodeInfoServices `json:"services"`
+	OpenRegistrations bool             `json:"openRegistrations"`
+	Usage             nodeInfoUsage    `json:"usage"`
+	Metadata          nodeInfoMetadata `json:"metadata"`
+}
+
+type nodeInfoSoftware struct {
+	Name       string `json:"name"`
+	Version    string `json:"version"`
+	Repository string `json:"repository"`
+}
+
+type nodeInfoServices struct {
+	Inbound  []string `json:"inbound"`
+	Outbound []string `json:"outbound"`
+}
+
+type nodeInfoUsage struct {
+	Users struct {
+		Total int `json:"total"`
+	} `json:"users"`
+}
+
+type nodeInfoMetadata struct {
+	NodeName string `json:"nodeName"`
 }
 
 // nodeinfo is GET /nodeinfo/2.1. Usage counts groups, not people: who
@@ -212,15 +224,16 @@ func (s *Server) nodeinfo(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"`)
-	return c.JSON(nodeInfo{
+	info := nodeInfo{
 		Version:           "2.1",
-		Software:          map[string]any{"name": "turnout", "version": "1.0", "repository": "https://github.com/turnout-org/turnout"},
+		Software:          nodeInfoSoftware{Name: "turnout", Version: "1.0", Repository: "https://github.com/turnout-org/turnout"},
 		Protocols:         []string{"activitypub"},
-		Services:          map[string]any{"inbound": []string{}, "outbound": []string{"atom1.0"}},
+		Services:          nodeInfoServices{Inbound: []string{}, Outbound: []string{"atom1.0"}},
 		OpenRegistrations: s.cfg.OpenSignup,
-		Usage:             map[string]any{"users": map[string]int{"total": len(groups)}},
-		Metadata:          map[string]any{"nodeName": s.fed.site.Host},
-	}, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"`)
+		Metadata:          nodeInfoMetadata{NodeName: s.fed.site.Host},
+	}
+	info.Usage.Users.Total = len(groups)
+	return c.JSON(info, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"`)
 }
 
 // instanceActor is GET /ap/actor, the instance's Application actor.

@@ -40,16 +40,6 @@ func newFeedState() *feedState {
 	}
 }
 
-// feedRoutes registers the feeds. /events/:slug.ics comes before the event
-// page, /events/:slug, which would otherwise take it.
-func (s *Server) feedRoutes(app *fiber.App) {
-	app.Get("/events.ics", func(c *fiber.Ctx) error { return s.siteFeed(c, formatICal) })
-	app.Get("/events.atom", func(c *fiber.Ctx) error { return s.siteFeed(c, formatAtom) })
-	app.Get("/events/:slug.ics", s.eventFeed)
-	app.Get("/groups/:group/events.ics", func(c *fiber.Ctx) error { return s.groupFeed(c, formatICal) })
-	app.Get("/groups/:group/events.atom", func(c *fiber.Ctx) error { return s.groupFeed(c, formatAtom) })
-}
-
 // feedRequest is one feed asked for: what to load and how to name it.
 type feedRequest struct {
 	format   string
@@ -65,48 +55,57 @@ func (r feedRequest) key() string {
 	return r.format + "|" + r.scope + "|" + strings.Join(r.kinds, ",")
 }
 
-func (s *Server) siteFeed(c *fiber.Ctx, format string) error {
-	kinds, err := feedKinds(c)
-	if err != nil {
-		return err
-	}
-	if done, err := s.feedFromMemory(c); done {
-		return err
-	}
-	return s.serveFeed(c, feedRequest{format: format, scope: "site", kinds: kinds, path: "/events." + format, filename: "events." + format})
+// siteFeed serves /events.ics and /events.atom: every listed event.
+func (s *Server) siteFeed(format string) fiber.Handler {
+	return s.orStaleFeed(func(c *fiber.Ctx) error {
+		kinds, err := feedKinds(c)
+		if err != nil {
+			return err
+		}
+		if done, err := s.feedFromMemory(c); done {
+			return err
+		}
+		return s.serveFeed(c, feedRequest{format: format, scope: "site", kinds: kinds, path: "/events." + format, filename: "events." + format})
+	})
 }
 
-func (s *Server) groupFeed(c *fiber.Ctx, format string) error {
-	kinds, err := feedKinds(c)
-	if err != nil {
-		return err
-	}
-	if done, err := s.feedFromMemory(c); done {
-		return err
-	}
-	ctx := c.UserContext()
-	g, v, err := s.store.FindGroupFeedVersion(ctx, c.Params("group"))
-	if err != nil {
-		return err
-	}
-	return s.serveFeedVersion(c, feedRequest{format: format, scope: v.Scope, kinds: kinds, groupID: g.ID,
-		slug: g.Slug, path: "/groups/" + g.Slug + "/events." + format, filename: g.Slug + "-events." + format}, v)
+// groupFeed serves /groups/{group}/events.ics and .atom: the group's events.
+func (s *Server) groupFeed(format string) fiber.Handler {
+	return s.orStaleFeed(func(c *fiber.Ctx) error {
+		kinds, err := feedKinds(c)
+		if err != nil {
+			return err
+		}
+		if done, err := s.feedFromMemory(c); done {
+			return err
+		}
+		ctx := c.UserContext()
+		g, v, err := s.store.FindGroupFeedVersion(ctx, c.Params("group"))
+		if err != nil {
+			return err
+		}
+		return s.serveFeedVersion(c, feedRequest{format: format, scope: v.Scope, kinds: kinds, groupID: g.ID,
+			slug: g.Slug, path: "/groups/" + g.Slug + "/events." + format, filename: g.Slug + "-events." + format}, v)
+	})
 }
 
-func (s *Server) eventFeed(c *fiber.Ctx) error {
-	kinds, err := feedKinds(c)
-	if err != nil {
-		return err
-	}
-	if done, err := s.feedFromMemory(c); done {
-		return err
-	}
-	e, err := s.findListedEvent(c, c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	return s.serveFeed(c, feedRequest{format: formatICal, scope: "event:" + strconv.FormatInt(e.ID, 10), kinds: kinds,
-		slug: e.Slug, path: "/events/" + e.Slug + ".ics", filename: e.Slug + ".ics"})
+// eventFeed serves /events/{slug}.ics: one event.
+func (s *Server) eventFeed() fiber.Handler {
+	return s.orStaleFeed(func(c *fiber.Ctx) error {
+		kinds, err := feedKinds(c)
+		if err != nil {
+			return err
+		}
+		if done, err := s.feedFromMemory(c); done {
+			return err
+		}
+		e, err := s.findListedEvent(c, c.Params("slug"))
+		if err != nil {
+			return err
+		}
+		return s.serveFeed(c, feedRequest{format: formatICal, scope: "event:" + strconv.FormatInt(e.ID, 10), kinds: kinds,
+			slug: e.Slug, path: "/events/" + e.Slug + ".ics", filename: e.Slug + ".ics"})
+	})
 }
 
 // feedKinds reads ?kind=a,b: known kinds, sorted, without duplicates.

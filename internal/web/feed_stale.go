@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // feedIndex remembers which feed each feed URL last served. Group and event
@@ -63,6 +65,21 @@ func isFeedPath(path string) bool {
 	return strings.HasSuffix(path, ".ics") || strings.HasSuffix(path, ".atom")
 }
 
+// orStaleFeed serves the feed of h, or, when h fails because the database
+// is down (EUNAVAILABLE), the last copy of the feed this instance rendered.
+func (s *Server) orStaleFeed(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		err := h(c)
+		if turnout.ErrorCode(err) != turnout.EUNAVAILABLE {
+			return err
+		}
+		if ok, ferr := s.staleFeed(c); ok {
+			return ferr
+		}
+		return err
+	}
+}
+
 // staleFeed answers a feed request that failed because the database is
 // down with the last copy this instance rendered, so that subscribed
 // calendars keep their events. The answer says it is stale (Warning 110)
@@ -83,6 +100,5 @@ func (s *Server) staleFeed(c *fiber.Ctx) (bool, error) {
 	}
 	c.Set("Warning", `110 - "Response is Stale"`)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	s.setSecurityHeaders(c)
 	return true, nil
 }

@@ -94,7 +94,7 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 var rsvpRoutes = map[string]bool{"/api/v1/events/:slug/rsvps": true, "/events/:slug/rsvp": true}
 
 // write renders the metrics in the Prometheus text exposition format.
-func (m *metrics) write(w io.Writer, db *sql.DB) {
+func (m *metrics) write(w io.Writer, db sql.DBStats) {
 	m.mu.Lock()
 	reqKeys := make([]requestKey, 0, len(m.requests))
 	for k := range m.requests {
@@ -123,9 +123,7 @@ func (m *metrics) write(w io.Writer, db *sql.DB) {
 	fmt.Fprintln(w, "# HELP turnout_password_hashes_total Password hash computations (argon2id) this process ran.")
 	fmt.Fprintln(w, "# TYPE turnout_password_hashes_total counter")
 	fmt.Fprintf(w, "turnout_password_hashes_total %d\n", turnout.PasswordHashes())
-	if db != nil {
-		writeDBStats(w, db.Stats())
-	}
+	writeDBStats(w, db)
 }
 
 // writeLatency writes the duration histograms; the caller holds m.mu.
@@ -222,13 +220,9 @@ func (s *Server) metricsPage(c *fiber.Ctx) error {
 		// Plain 401, not the error page: a scraper is not sent to /login.
 		return c.Status(fiber.StatusUnauthorized).SendString("Send the metrics token as Authorization: Bearer.\n")
 	}
-	var db *sql.DB
-	if p, ok := s.store.(interface{ SQLDB() *sql.DB }); ok {
-		db = p.SQLDB()
-	}
 	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	var b strings.Builder
-	s.metrics.write(&b, db)
+	s.metrics.write(&b, s.store.PoolStats())
 	return c.SendString(b.String())
 }

@@ -15,9 +15,11 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	defer s.metrics.inFlight.Add(-1)
 	err := c.Next()
 	if err != nil {
-		// Let the error handler set the status before we read it.
-		if herr := s.handleError(c, err); herr != nil {
+		// The error handler answers here, so that the status is set before
+		// it is logged; returning nil keeps Fiber from answering again.
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
 			s.log.Error("error handler failed", "err", herr)
+			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
 	status := c.Response().StatusCode()

@@ -25,34 +25,45 @@ func (s *Server) memberGroup(c *fiber.Ctx, roles ...string) (*turnout.Account, *
 	return acct, g, m, nil
 }
 
-// memberEvent returns the signed-in account and the event named in the
-// route (drafts included), refusing accounts outside its group: 404 for a
-// draft, exactly as if no event had the slug, and 403 for a listed event.
-func (s *Server) memberEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, error) {
+// pageEvent returns the signed-in organiser of a page and the event named
+// in the route (drafts included), by the rule of memberEvent.
+func (s *Server) pageEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, error) {
 	acct, err := s.pageAccount(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.eventOf(c, acct)
+	e, err := s.memberEvent(c, acct)
+	return acct, e, err
 }
 
-// eventOf loads the route's event and checks acct belongs to its group. A
-// draft outside the account's groups is not found: the same 404 and body as
-// a slug no event has, so no route tells outsiders that a draft exists.
-// Listed events are public anyway, so outsiders get 403 for them.
-func (s *Server) eventOf(c *fiber.Ctx, acct *turnout.Account) (*turnout.Account, *turnout.Event, error) {
-	ctx := c.UserContext()
-	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
+// apiEvent is pageEvent for the bearer-token API: the account whose token
+// the request sends, and the event named in the route.
+func (s *Server) apiEvent(c *fiber.Ctx) (*turnout.Account, *turnout.Event, error) {
+	acct, err := s.bearerAccount(c)
 	if err != nil {
 		return nil, nil, err
 	}
+	e, err := s.memberEvent(c, acct)
+	return acct, e, err
+}
+
+// memberEvent loads the route's event and checks acct belongs to its group.
+// A draft outside the account's groups is not found: the same 404 and body
+// as a slug no event has, so no route tells outsiders that a draft exists.
+// Listed events are public anyway, so outsiders get 403 for them.
+func (s *Server) memberEvent(c *fiber.Ctx, acct *turnout.Account) (*turnout.Event, error) {
+	ctx := c.UserContext()
+	e, err := s.store.FindEventBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.requireRole(c, acct, e.GroupID); err != nil {
 		if turnout.ErrorCode(err) == turnout.EFORBIDDEN && !e.Listed() {
-			return nil, nil, errEventNotFound
+			return nil, errEventNotFound
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	return acct, e, nil
+	return e, nil
 }
 
 // errEventNotFound is the answer for a slug no event has, and for an event

@@ -16,11 +16,7 @@ const messagesPerEventHour = 5
 // apiSendMessage is POST /api/v1/events/{slug}/messages with
 // {"subject", "body", "to": [...]} -> 202 {"recipients": N}.
 func (s *Server) apiSendMessage(c *fiber.Ctx) error {
-	acct, err := s.bearerAccount(c)
-	if err != nil {
-		return err
-	}
-	_, e, err := s.eventOf(c, acct)
+	acct, e, err := s.apiEvent(c)
 	if err != nil {
 		return err
 	}
@@ -32,12 +28,12 @@ func (s *Server) apiSendMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"recipients": n})
+	return c.Status(fiber.StatusAccepted).JSON(apiMessageQueued{Recipients: n})
 }
 
 // sendMessage is POST /events/{slug}/messages, the attendee page's form.
 func (s *Server) sendMessage(c *fiber.Ctx) error {
-	acct, e, err := s.memberEvent(c)
+	acct, e, err := s.pageEvent(c)
 	if err != nil {
 		return err
 	}

@@ -155,6 +155,9 @@ func checkStaleFeeds(t *testing.T, base string, feeds []string, good map[string]
 		if w := resp.Header.Get("Warning"); !strings.Contains(w, "110") {
 			t.Errorf("%s: stale copy without Warning 110: %q", p, w)
 		}
+		if resp.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: stale copy without the security headers", p)
+		}
 		etag := resp.Header.Get("ETag")
 		req, _ := http.NewRequest("GET", base+p, nil)
 		req.Header.Set("If-None-Match", etag)

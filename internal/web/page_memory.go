@@ -119,7 +119,7 @@ const staleNote = `<p class="flash" role="status">This page may be out of date: 
 // max-age so that a cache in front may keep serving it. Any other error, or
 // no copy, goes on to the error handler (503 for an outage).
 func (s *Server) orStalePage(c *fiber.Ctx, e *pageEntry, err error) error {
-	if e == nil || e.body == nil || !s.isOutage(err) {
+	if e == nil || e.body == nil || turnout.ErrorCode(err) != turnout.EUNAVAILABLE {
 		return err
 	}
 	c.Response().Reset()

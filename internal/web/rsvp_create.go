@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -178,18 +177,13 @@ func (s *Server) apiCreateRSVP(c *fiber.Ctx) error {
 	}
 	// A second RSVP with a known email gets the answer of a new one without
 	// the manage link (same status code); the owner is mailed the link.
-	out := fiber.Map{"status": r.Status, "guests": r.Guests}
+	var manage string
 	if token != "" {
-		out["manage_url"] = s.manageURL(token)
+		manage = s.manageURL(token)
 	} else {
-		s.pendingConfirmation(e, r)
+		s.pendingConfirmation(e, r) // sets the confirm_by a new RSVP would have
 	}
-	if r.ConfirmBy != nil {
-		out["confirm_by"] = r.ConfirmBy.UTC().Format(time.RFC3339)
-	}
-	if r.Position > 0 {
-		out["waitlist_position"] = r.Position
-	}
+	out := apiRSVPCreated{Status: r.Status, Guests: r.Guests, ManageURL: manage, WaitlistPosition: r.Position, ConfirmBy: apiTime(r.ConfirmBy)}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(out)
 }

@@ -54,7 +54,7 @@ func (s *Server) apiRSVPLinkRequest(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"message": linkSentMessage})
+	return c.Status(fiber.StatusAccepted).JSON(apiMessage{Message: linkSentMessage})
 }
 
 // sendManageLink checks the address and the limits, then asks the store to

@@ -135,17 +135,13 @@ func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
 	return err
 }
 
-// apiRSVP is the JSON form of an RSVP for its own manage link.
-func (s *Server) apiRSVP(r *turnout.RSVP, e *turnout.Event) fiber.Map {
-	out := fiber.Map{
-		"name": r.Name, "email": r.Email, "status": r.Status, "guests": r.Guests,
-		"created_at": r.CreatedAt.UTC().Format(time.RFC3339),
-		"event":      fiber.Map{"slug": e.Slug, "title": e.Title, "url": s.cfg.BaseURL + "/events/" + e.Slug, "ics_url": s.cfg.BaseURL + "/events/" + e.Slug + ".ics"},
+// toAPIRSVP is the JSON form of an RSVP for its own manage link.
+func (s *Server) toAPIRSVP(r *turnout.RSVP, e *turnout.Event) apiRSVP {
+	return apiRSVP{
+		Name: r.Name, Email: r.Email, Status: r.Status, Guests: r.Guests,
+		CreatedAt: r.CreatedAt.UTC().Format(time.RFC3339), WaitlistPosition: r.Position,
+		Event: apiRSVPEvent{Slug: e.Slug, Title: e.Title, URL: s.cfg.BaseURL + "/events/" + e.Slug, ICSURL: s.cfg.BaseURL + "/events/" + e.Slug + ".ics"},
 	}
-	if r.Position > 0 {
-		out["waitlist_position"] = r.Position
-	}
-	return out
 }
 
 // apiShowRSVP is GET /api/v1/rsvps/{token}.
@@ -156,7 +152,7 @@ func (s *Server) apiShowRSVP(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(s.apiRSVP(r, e))
+	return c.JSON(s.toAPIRSVP(r, e))
 }
 
 // apiUpdateRSVP is PATCH /api/v1/rsvps/{token} with any of name, status, guests.

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net"
 	"sync/atomic"
@@ -32,6 +33,8 @@ type Store interface {
 	turnout.FederationService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
+	// PoolStats reports the database connection pool, for /metrics.
+	PoolStats() sql.DBStats
 }
 
 // Server holds the dependencies of the handlers.

@@ -111,3 +111,34 @@ func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 		})
 	}
 }
+
+// LockedSQLite holds the write lock of the SQLite database of target from
+// another connection until the test ends, and returns a store on it whose
+// writes give up after 50 ms instead of busy_timeout: a database that
+// cannot serve writes right now. The database is migrated first.
+func LockedSQLite(t testing.TB, target Target) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	holder := Open(t, target)
+	lock, err := holder.SQLDB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		st.Close()
+		_, _ = lock.ExecContext(ctx, "ROLLBACK")
+		lock.Close()
+	})
+	st.SetMaxConns(1) // one connection, so that its busy_timeout holds for every query
+	if _, err := st.SQLDB().ExecContext(ctx, "PRAGMA busy_timeout = 50"); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
