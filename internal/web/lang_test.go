@@ -262,3 +262,26 @@ func TestPagesFromMemoryKeepTheirLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestEventFormErrorsInTheOrganisersLanguage: the domain's validation
+// messages reach a German organiser in German, beside the field.
+func TestEventFormErrorsInTheOrganisersLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		app := newTestApp(t, testConfig(t), st)
+		seedOrganiser(t, st, "jonas@example.org", "leipzig")
+		b := newBrowser(t, app)
+		b.login("jonas@example.org", testPassword)
+		b.get("/dashboard?lang=de")
+		form := url.Values{"title": {""}, "kind": {"march"}, "starts_at": {"2027-05-01T14:00"}, "ends_at": {"2027-05-01T12:00"},
+			"timezone": {"Europe/Berlin"}, "action": {"save"}}
+		resp, body := b.post("/groups/leipzig/events/new", "/groups/leipzig/events/new", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		for _, want := range []string{"Gib dem Termin einen Titel.", "Das Ende muss nach dem Beginn liegen.", "Es gibt ein Problem"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the German form lacks %q", want)
+			}
+		}
+	})
+}
