@@ -62,6 +62,7 @@ func (s Site) InstanceActor(publicPEM string) *Actor {
 // Event is an event's object. Participation stays on Turnout's own page:
 // joinMode external, with that page as externalParticipationUrl.
 func (s Site) Event(e *turnout.Event) *Event {
+	e = e.Public() // a hidden meeting point never federates: the public area does
 	group := s.GroupActorURL(e.Group.Slug)
 	page := s.Base + "/events/" + e.Slug
 	o := &Event{

@@ -54,6 +54,7 @@ func encodeAtom(c Calendar, kept []*turnout.Event) ([]byte, error) {
 }
 
 func atomItem(base string, e *turnout.Event) *feeds.Item {
+	e = e.Public() // Atom is public: a hidden meeting point shows as its area
 	title := e.Title
 	if e.Cancelled() {
 		title = "Cancelled: " + title

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -20,7 +21,17 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 	if item.Account != nil || item.Invitation != nil {
 		return composeOrganiser(item, base, from)
 	}
-	e, r := item.Event, item.RSVP
+	// A hidden meeting point goes only to people going, from its reveal
+	// time: everyone else's message (and .ics) carries the public area.
+	e, r := item.Event.PointFor(item.RSVP, time.Now()), item.RSVP
+	if e.PointWithheld && item.Before != nil {
+		before := *item.Before
+		before.Venue, before.Address, before.OnlineURL = e.Venue, "", ""
+		if item.Kind == turnout.MailChange && before.Same(turnout.PlaceOf(e)) {
+			return nil, errNothingToTell // only the hidden point moved
+		}
+		item.Before = &before
+	}
 	loc := i18n.Shared().Localizer(mailLanguage(item))
 	w := &writer{loc: loc}
 	var subject string
@@ -187,6 +198,9 @@ func (w *writer) details(e *turnout.Event) {
 	}
 	if e.OnlineURL != "" {
 		w.row(w.loc.T("Online"), e.OnlineURL)
+	}
+	if e.Directions != "" {
+		w.row(w.loc.T("MailDirections"), e.Directions)
 	}
 	w.html.WriteString("</table>\n")
 	w.text.WriteString("\n")

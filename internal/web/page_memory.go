@@ -28,6 +28,10 @@ import (
 // Accept-Language) is part of the key; anything else a public response comes
 // to vary by must become part of it too, in memoryPage.
 
+// localAnonymousPage marks a response sent from the page cache: a page for
+// anyone, which holds no CSRF token, so compression need not look for one.
+const localAnonymousPage = "turnout.anonymousPage"
+
 // localPageDeps is the c.Locals key of the *pageDeps a handler declares.
 const localPageDeps = "turnout.pageDeps"
 
@@ -184,6 +188,7 @@ func (s *Server) keepPage(c *fiber.Ctx, key string, before *pageEntry, versions 
 
 // sendPage answers from a page entry: 304 to a matching If-None-Match.
 func (s *Server) sendPage(c *fiber.Ctx, e *pageEntry) error {
+	c.Locals(localAnonymousPage, true)
 	// Weak: the compression middleware may send other bytes of the same page.
 	c.Set(fiber.HeaderETag, "W/"+e.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
@@ -213,3 +218,7 @@ func etagMatches(inm, etag string) bool {
 func (s *Server) ListenScopes(ctx context.Context) {
 	s.store.ListenScopes(ctx, s.scopes)
 }
+
+// ScopesReady is closed once ListenScopes is first in place, from when
+// public pages are answered from memory.
+func (s *Server) ScopesReady() <-chan struct{} { return s.scopes.ready }

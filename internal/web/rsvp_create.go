@@ -80,7 +80,7 @@ func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 func (s *Server) rsvpDonePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	token := c.Params("token")
-	r, e, err := s.store.FindRSVPByToken(ctx, token)
+	r, e, err := s.findRSVP(ctx, token)
 	if err != nil {
 		return err
 	}
