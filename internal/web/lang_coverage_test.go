@@ -34,7 +34,8 @@ type shownPage struct {
 // fixtureText is what the fixtures typed (names, titles, places): it may
 // stay in any language.
 var fixtureText = []string{"Lyon Solidarity", "Station die-in", "Central Station", "Station Square", "Camille", "Turnout",
-	"English", "Français", "Deutsch", "Español", "Português", "iCal", "Atom", "Google", "Group lyon", "Markdown", "Authorization: Bearer TOKEN", "command line", "camille", "GMT", "BST", "CET", "CEST", "RSVP"}
+	"English", "Français", "Deutsch", "Español", "Português", "iCal", "Atom", "Google", "Group lyon", "Markdown", "Authorization: Bearer TOKEN", "command line", "camille", "GMT", "BST", "CET", "CEST", "RSVP",
+	"WhatsApp", "Telegram", "Mastodon"}
 
 // visibleText is every text node and every attribute a person reads or
 // hears (aria-label, title, alt, placeholder, the description meta) of body.
