@@ -47,7 +47,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id int64, in turnout.GroupInput
 			return err
 		}
 		g.UpdatedAt = s.Now()
-		if err := tx.Model(&g).Select("name", "description", "website", "timezone", "contact_email", "updated_at").Updates(&g).Error; err != nil {
+		if err := tx.Model(&g).Select("name", "description", "website", "timezone", "contact_email", "language", "updated_at").Updates(&g).Error; err != nil {
 			return err
 		}
 		if g.Name != oldName {

@@ -149,7 +149,7 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 			}
 		}
 		r = &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests,
-			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t}
+			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t, Language: in.Language}
 		var confirm string
 		if in.Email != "" {
 			r.Email = &in.Email
@@ -539,7 +539,7 @@ func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error)
 		if err := tx.Exec("DELETE FROM rsvp_mail WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
 			return err
 		}
-		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
+		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, language = '', manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
 		WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ?)`, t, t, cutoff)
 		n = res.RowsAffected
 		return res.Error

@@ -24,8 +24,9 @@ import (
 //
 // Only anonymous requests without a query string use it: no session or flash
 // cookie, no Authorization header. A response that sets a cookie, or that
-// is not a 200, is never kept. Anything else a public response comes to vary
-// by (a language, say) must become part of its key in memoryPage.
+// is not a 200, is never kept. The language the request asks for (cookie or
+// Accept-Language) is part of the key; anything else a public response comes
+// to vary by must become part of it too, in memoryPage.
 
 // localAnonymousPage marks a response sent from the page cache: a page for
 // anyone, which holds no CSRF token, so compression need not look for one.
@@ -87,7 +88,10 @@ func (s *Server) memoryPage(kind string, h fiber.Handler) fiber.Handler {
 		if !s.pageCacheable(c) {
 			return h(c)
 		}
-		key := kind + " " + c.Path()
+		// The language asked for is part of the key; a request that asks
+		// for none gets the group's or the site's, which the scopes cover.
+		lang, _ := s.chosenLanguage(c)
+		key := kind + " " + lang.String() + " " + c.Path()
 		entry := s.pages.get(key)
 		var versions map[string]int64
 		if entry != nil {
@@ -188,6 +192,7 @@ func (s *Server) sendPage(c *fiber.Ctx, e *pageEntry) error {
 	// Weak: the compression middleware may send other bytes of the same page.
 	c.Set(fiber.HeaderETag, "W/"+e.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

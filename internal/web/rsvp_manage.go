@@ -34,7 +34,7 @@ func (s *Server) renderManage(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Event, t
 		}
 	}
 	data := s.rsvpFormData(fiber.Map{"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "Token": token, "Flash": flash,
-		"GoogleURL": googleCalendarURL(e, s.cfg.BaseURL), "WebcalURL": s.webcalURL("/groups/" + e.Group.Slug + "/events.ics"), "ConfirmBy": confirmBy(r, e)}, e, form)
+		"GoogleURL": googleCalendarURL(e, s.cfg.BaseURL), "WebcalURL": s.webcalURL("/groups/" + e.Group.Slug + "/events.ics"), "ConfirmBy": s.confirmBy(c, r, e)}, e, form)
 	err := s.render(c, "pages/rsvp_manage", data)
 	privatePage(c)
 	return err
