@@ -309,9 +309,23 @@ func (s *Store) AddOrganiser(ctx context.Context, in turnout.OrganiserInput) (st
 	token := turnout.NewToken()
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		t := s.Now()
+		if in.Admin {
+			var n int64
+			if err := tx.Model(&turnout.Account{}).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return turnout.Errorf(turnout.ECONFLICT, "This instance already has accounts: make an administrator with turnout admin add.")
+			}
+		}
 		acct, err := s.ensureAccount(ctx, tx, email, name, in.Password, t)
 		if err != nil {
 			return err
+		}
+		if in.Admin {
+			if err := tx.Model(acct).Update("is_admin", true).Error; err != nil {
+				return err
+			}
 		}
 		groupName := strings.TrimSpace(in.GroupName)
 		if groupName == "" {
