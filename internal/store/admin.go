@@ -8,6 +8,8 @@ import (
 
 // Administrators: the accounts that run the instance.
 
+var _ turnout.AdminService = (*Store)(nil)
+
 // SetAdmin makes the account with the email an administrator (admin true)
 // or no longer one. An email without an account is ENOTFOUND.
 func (s *Store) SetAdmin(ctx context.Context, email string, admin bool) error {
@@ -33,12 +35,9 @@ func (s *Store) FindAdmins(ctx context.Context) ([]*turnout.Account, error) {
 	return out, err
 }
 
-// AccountCounts is what the administrators' overview counts.
-type AccountCounts struct{ Accounts, Groups, Events int64 }
-
 // CountAll counts the instance's accounts, groups and events.
-func (s *Store) CountAll(ctx context.Context) (AccountCounts, error) {
-	var c AccountCounts
+func (s *Store) CountAll(ctx context.Context) (turnout.InstanceCounts, error) {
+	var c turnout.InstanceCounts
 	db := s.db.WithContext(ctx)
 	if err := db.Table("accounts").Count(&c.Accounts).Error; err != nil {
 		return c, err

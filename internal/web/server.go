@@ -35,6 +35,7 @@ type Store interface {
 	turnout.OrganiserMailService
 	turnout.PasswordResetService
 	turnout.FederationService
+	turnout.AdminService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// PoolStats reports the database connection pool, for /metrics.
