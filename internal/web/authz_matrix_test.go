@@ -63,7 +63,7 @@ type matrixRoute struct {
 	form               url.Values
 	json               string
 	ownerOnly          bool
-	adminOnly          bool // an /admin page: administrators only, 404 to every other account
+	adminOnly          bool     // an /admin page: administrators only, 404 to every other account
 	ok                 int      // status for allowed callers
 	shows              string   // GET: the answer to an allowed caller holds this
 	effects            []effect // non-GET: what an allowed call must have changed
