@@ -110,9 +110,19 @@ func newHandler(b *testing.B, st *store.Store) fasthttp.RequestHandler {
 	if err != nil {
 		b.Fatal(err)
 	}
-	app, err := web.New(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), st)
+	srv, app, err := web.NewServer(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), st)
 	if err != nil {
 		b.Fatal(err)
+	}
+	// As turnout serve does: public pages from memory once it listens.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); srv.ListenScopes(ctx) }()
+	b.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-srv.ScopesReady():
+	case <-time.After(10 * time.Second):
+		b.Fatal("scope listener not in place after 10 s")
 	}
 	return app.Handler()
 }

@@ -57,7 +57,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
+	logOut := stderr
+	if cmd == "serve" {
+		// One write per burst of request log lines, not one per line.
+		lw := newLogWriter(stderr)
+		defer lw.Close()
+		logOut = lw
+	}
+	log := newLogger(cfg, logOut)
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, cfg, log, args, stdout, stderr)

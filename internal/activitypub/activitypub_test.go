@@ -209,3 +209,36 @@ func TestEventObjectAnOnlineEventAndASummerOffset(t *testing.T) {
 		t.Fatalf("startTime %s, want 18:00 British Summer Time", o.StartTime)
 	}
 }
+
+// TestPictures: an event's picture is a Document attachment with its alt
+// text as name, a group's is its icon (the smallest file); without a
+// picture neither appears in the JSON.
+func TestPictures(t *testing.T) {
+	site := Site{Base: "https://turnout.example", Host: "turnout.example"}
+	im := &turnout.Image{Alt: "Marchers on the Mound", Files: []turnout.ImageFile{
+		{Width: 320, Height: 200, Hash: "11111111111111111111111111111111", ContentType: "image/jpeg"},
+		{Width: 1600, Height: 1000, Hash: "22222222222222222222222222222222", ContentType: "image/jpeg"},
+	}}
+	e := goldenEvent()
+	e.Image = im
+	o := site.Event(e)
+	want := Image{Type: "Document", URL: "https://turnout.example/images/22222222222222222222222222222222.jpg", MediaType: "image/jpeg", Name: "Marchers on the Mound", Width: 1600, Height: 1000}
+	if len(o.Attachment) != 1 || o.Attachment[0] != want {
+		t.Errorf("attachment %+v, want %+v", o.Attachment, want)
+	}
+	g := &turnout.Group{Slug: "edinburgh", Name: "Edinburgh", Image: im}
+	a := site.GroupActor(g, "PEM")
+	if a.Icon == nil || a.Icon.Type != "Image" || a.Icon.URL != "https://turnout.example/images/11111111111111111111111111111111.jpg" || a.Icon.Name != im.Alt {
+		t.Errorf("icon %+v", a.Icon)
+	}
+	g.Image, e.Image = nil, nil
+	for _, v := range []any{site.Event(e), site.GroupActor(g, "PEM")} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), `"attachment"`) || strings.Contains(string(b), `"icon"`) {
+			t.Errorf("no picture, but %s", b)
+		}
+	}
+}

@@ -44,7 +44,21 @@ func (s Site) GroupActor(g *turnout.Group, publicPEM string) *Actor {
 		Endpoints:    &Endpoints{SharedInbox: s.SharedInboxURL()},
 		PublicKey:    PublicKey{ID: KeyID(id), Owner: id, PublicKeyPem: publicPEM},
 		Discoverable: true,
+		Icon:         s.image("Image", g.Image, true),
 	}
+}
+
+// image is a picture at full size (or its smallest file, for an icon), or
+// nil for none.
+func (s Site) image(typ string, im *turnout.Image, small bool) *Image {
+	if im == nil || len(im.Files) == 0 {
+		return nil
+	}
+	f := im.Largest()
+	if small {
+		f = im.Smallest()
+	}
+	return &Image{Type: typ, URL: s.Base + f.Path(), MediaType: f.ContentType, Name: im.Alt, Width: f.Width, Height: f.Height}
 }
 
 // InstanceActor is the instance's Application actor, for relays and
@@ -62,6 +76,7 @@ func (s Site) InstanceActor(publicPEM string) *Actor {
 // Event is an event's object. Participation stays on Turnout's own page:
 // joinMode external, with that page as externalParticipationUrl.
 func (s Site) Event(e *turnout.Event) *Event {
+	e = e.Public() // a hidden meeting point never federates: the public area does
 	group := s.GroupActorURL(e.Group.Slug)
 	page := s.Base + "/events/" + e.Slug
 	o := &Event{
@@ -82,6 +97,9 @@ func (s Site) Event(e *turnout.Event) *Event {
 	}
 	if e.Cancelled() {
 		o.Status = "CANCELLED"
+	}
+	if im := s.image("Document", e.Image, false); im != nil {
+		o.Attachment = []Image{*im}
 	}
 	return o
 }

@@ -80,12 +80,16 @@ type PublicKey struct {
 	PublicKeyPem string `json:"publicKeyPem"`
 }
 
-// Image is an icon or picture.
+// Image is an icon or picture: a group's icon (type Image), or an event's
+// picture as an attachment (type Document, as Mobilizon and Mastodon read
+// it), with its alt text as name.
 type Image struct {
 	Type      string `json:"type"`
 	URL       string `json:"url"`
 	MediaType string `json:"mediaType,omitempty"`
 	Name      string `json:"name,omitempty"`
+	Width     int    `json:"width,omitempty"`
+	Height    int    `json:"height,omitempty"`
 }
 
 // Event is an event as Mobilizon and Gancio read it.
@@ -117,7 +121,7 @@ type Event struct {
 	Status                    string    `json:"status"`
 	InLanguage                string    `json:"inLanguage,omitempty"`
 	Tag                       []Tag     `json:"tag,omitempty"`
-	Attachment                []Link    `json:"attachment,omitempty"`
+	Attachment                []Image   `json:"attachment,omitempty"`
 }
 
 // Location is a Place with a PostalAddress, or a VirtualLocation.

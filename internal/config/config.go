@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/turnout-org/turnout/internal/i18n"
 )
 
 // Config holds every setting of a Turnout process.
@@ -39,6 +41,7 @@ type Config struct {
 	MetricsToken      string          // TURNOUT_METRICS_TOKEN: bearer token /metrics requires; empty turns /metrics off (404)
 	Federation        bool            // TURNOUT_FEDERATION: groups are ActivityPub actors (needs SecretKey)
 	SecretKey         string          // TURNOUT_SECRET_KEY: seals the actors' private keys at rest
+	DefaultLanguage   string          // TURNOUT_DEFAULT_LANGUAGE: en, fr, de, es or pt, when a request asks for none
 }
 
 // FederationOn reports whether groups federate: TURNOUT_FEDERATION is on
@@ -147,6 +150,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.SecretKey = get("TURNOUT_SECRET_KEY"); c.SecretKey != "" && len(c.SecretKey) < 16 {
 		errs = append(errs, "TURNOUT_SECRET_KEY: use at least 16 characters (for example: openssl rand -hex 32)")
+	}
+	if c.DefaultLanguage = or(get("TURNOUT_DEFAULT_LANGUAGE"), "en"); !i18n.IsSupported(c.DefaultLanguage) {
+		errs = append(errs, fmt.Sprintf("TURNOUT_DEFAULT_LANGUAGE=%q: want one of en, fr, de, es, pt", c.DefaultLanguage))
 	}
 	c.SMTPURL = get("TURNOUT_SMTP_URL")
 	c.MailFrom = get("TURNOUT_MAIL_FROM")

@@ -44,6 +44,7 @@ var Settings = []Setting{
 	{Name: "TURNOUT_SMTP_URL", DefaultText: "off", Help: "send email: smtp://user:pass@host:587, smtps://user:pass@host:465, smtp://host:25?tls=none or log"},
 	{Name: "TURNOUT_MAIL_FROM", DefaultText: "Turnout <turnout@HOST>", Help: "From address of email, HOST from TURNOUT_BASE_URL"},
 	{Name: "TURNOUT_REMINDER_LEAD", Default: "24h", Help: "email reminders this long before each start, a comma list such as 24h,2h, or off"},
+	{Name: "TURNOUT_DEFAULT_LANGUAGE", Default: "en", Help: "language of pages when the visitor asks for none (no ?lang=, no language cookie, no Accept-Language Turnout ships) and the group sets none: en, fr, de, es or pt"},
 	{Name: "TURNOUT_FEDERATION", Default: "on", Help: "groups can be followed over ActivityPub: on or off; needs TURNOUT_SECRET_KEY"},
 	{Name: "TURNOUT_SECRET_KEY", DefaultText: "unset", Help: "secret (16+ characters) that seals the groups' ActivityPub keys; unset = federation off"},
 }

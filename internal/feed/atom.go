@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,6 +55,7 @@ func encodeAtom(c Calendar, kept []*turnout.Event) ([]byte, error) {
 }
 
 func atomItem(base string, e *turnout.Event) *feeds.Item {
+	e = e.Public() // Atom is public: a hidden meeting point shows as its area
 	title := e.Title
 	if e.Cancelled() {
 		title = "Cancelled: " + title
@@ -71,7 +73,13 @@ func atomItem(base string, e *turnout.Event) *feeds.Item {
 		when.WriteString("<p>" + html.EscapeString(cleanXML(e.Summary)) + "</p>")
 	}
 	desc, _ := truncateRunes(cleanXML(e.Description), MaxDescriptionRunes)
+	var enclosure *feeds.Enclosure
+	if im := e.Image; im != nil && len(im.Files) > 0 {
+		f := im.Largest()
+		enclosure = &feeds.Enclosure{Url: base + f.Path(), Length: strconv.Itoa(f.Bytes), Type: f.ContentType}
+	}
 	return &feeds.Item{
+		Enclosure:   enclosure,
 		Id:          "urn:uuid:" + e.UID,
 		Title:       cleanXML(title),
 		Link:        &feeds.Link{Href: EventURL(base, e)},

@@ -132,7 +132,24 @@ func vevent(base string, e *turnout.Event) *ics.VEvent {
 	if u := cleanURI(e.OnlineURL); u != "" {
 		v.AddProperty(ics.ComponentProperty("CONFERENCE"), u, ics.WithValue(string(ics.ValueDataTypeUri)))
 	}
+	picture(v, base, e.Image)
 	return v
+}
+
+// picture adds the event's picture at full size: IMAGE (RFC 7986) for
+// clients that show one, and ATTACH with its media type for older ones.
+func picture(v *ics.VEvent, base string, im *turnout.Image) {
+	if im == nil || len(im.Files) == 0 {
+		return
+	}
+	f := im.Largest()
+	u := cleanURI(base + f.Path())
+	if u == "" {
+		return
+	}
+	v.AddProperty(ics.ComponentProperty("IMAGE"), u, ics.WithValue(string(ics.ValueDataTypeUri)),
+		&ics.KeyValues{Key: "DISPLAY", Value: []string{"BADGE"}}, ics.WithFmtType(f.ContentType))
+	v.AddProperty(ics.ComponentPropertyAttach, u, ics.WithFmtType(f.ContentType))
 }
 
 // setTimes writes DTSTART and DTEND with TZID in the event's zone, or as UTC

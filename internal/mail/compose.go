@@ -6,7 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/turnout-org/turnout/internal/feed"
+	"github.com/turnout-org/turnout/internal/i18n"
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
@@ -18,64 +21,75 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 	if item.Account != nil || item.Invitation != nil {
 		return composeOrganiser(item, base, from)
 	}
-	e, r := item.Event, item.RSVP
-	w := &writer{}
+	// A hidden meeting point goes only to people going, from its reveal
+	// time: everyone else's message (and .ics) carries the public area.
+	e, r := item.Event.PointFor(item.RSVP, time.Now()), item.RSVP
+	if e.PointWithheld && item.Before != nil {
+		before := *item.Before
+		before.Venue, before.Address, before.OnlineURL = e.Venue, "", ""
+		if item.Kind == turnout.MailChange && before.Same(turnout.PlaceOf(e)) {
+			return nil, errNothingToTell // only the hidden point moved
+		}
+		item.Before = &before
+	}
+	loc := i18n.Shared().Localizer(mailLanguage(item))
+	w := &writer{loc: loc}
 	var subject string
 	switch item.Kind {
 	case turnout.MailConfirmation:
-		subject = outcomeHeadline(r) + ": " + e.Title
+		subject = loc.T("MailSubjectOutcome", "Outcome", outcomeHeadline(loc, r), "Event", e.Title)
 		if r.Unconfirmed() && item.Confirm != "" {
-			subject = "Confirm your RSVP: " + e.Title
+			subject = loc.T("TitleConfirmRSVP", "Event", e.Title)
 		}
-		w.para(outcomeText(r))
+		w.para(outcomeText(loc, r))
 		w.confirm(item, base)
 		w.details(e)
-		w.link("Change or cancel your RSVP (a private link: do not share it):", base+"/rsvp/"+item.Token)
+		w.link(loc.T("MailManageLink"), base+"/rsvp/"+item.Token)
 	case turnout.MailLink:
-		subject = "Your private link for " + e.Title
-		w.para("Here is a new private link to change or cancel your RSVP. The link you had before no longer works.")
-		w.para("If you did not ask for it, someone typed your address on the event page: you need do nothing, and your RSVP is as it was.")
+		subject = loc.T("MailSubjectLink", "Event", e.Title)
+		w.para(loc.T("MailLinkBody"))
+		w.para(loc.T("MailLinkNotYou"))
 		w.confirm(item, base)
 		w.details(e)
-		w.link("Change or cancel your RSVP (a private link: do not share it):", base+"/rsvp/"+item.Token)
+		w.link(loc.T("MailManageLink"), base+"/rsvp/"+item.Token)
 	case turnout.MailChange:
-		subject = "Changed: " + e.Title
-		w.para("The organisers changed the time or place of an event you RSVPed to. Here is what changed:")
+		subject = loc.T("MailSubjectChanged", "Event", e.Title)
+		w.para(loc.T("MailChangedBody"))
 		w.changes(item.Before, e)
 	case turnout.MailCancel:
-		subject = "Cancelled: " + e.Title
-		w.para("The organisers cancelled this event." + reason(e))
+		subject = loc.T("MailSubjectCancelled", "Event", e.Title)
+		w.para(loc.T("MailCancelledBody") + reason(loc, e))
 		w.details(e)
 	case turnout.MailPromotion:
-		subject = "You have a place: " + e.Title
-		w.para("A place came free and you are now going. If your plans changed, please cancel from the private link you were given, so that the place goes to the next person waiting.")
+		subject = loc.T("MailSubjectPromotion", "Event", e.Title)
+		w.para(loc.T("MailPromotionBody"))
 		w.details(e)
 	case turnout.MailMessage:
 		if item.Note == nil {
 			return nil, fmt.Errorf("%w: the organisers' message is gone", ErrPermanent)
 		}
-		group := "the organisers"
+		group := loc.T("MailTheOrganisers")
 		if e.Group != nil {
 			group = e.Group.Name
 		}
 		subject = item.Note.Subject
-		w.para("A message from " + group + " about " + e.Title + ":")
+		w.para(loc.T("MailMessageFrom", "Group", group, "Event", e.Title))
 		for _, p := range strings.Split(strings.ReplaceAll(item.Note.Body, "\r\n", "\n"), "\n\n") {
 			w.para(p)
 		}
 		w.details(e)
 	case turnout.MailReminder:
-		subject = "Reminder: " + e.Title + ", " + When(e)
-		w.para("A reminder of the event you said you are going to.")
+		subject = loc.T("MailSubjectReminder", "Event", e.Title, "When", when(loc, e))
+		w.para(loc.T("MailReminderBody"))
 		w.details(e)
-		w.para("If you can no longer come, please cancel from the private link you were given, so that your place can go to someone else.")
+		w.para(loc.T("MailReminderCancel"))
 	default:
 		return nil, fmt.Errorf("%w: unknown message kind %q", ErrPermanent, item.Kind)
 	}
-	w.link("Event page:", feed.EventURL(base, e))
-	w.para("You get this email because you RSVPed to this event on Turnout with this address.")
+	w.link(loc.T("MailEventPage"), feed.EventURL(base, e))
+	w.para(loc.T("MailWhy"))
 	unsubscribe := base + "/unsubscribe/" + item.Unsubscribe
-	w.link("To get no more email about this RSVP:", unsubscribe)
+	w.link(loc.T("MailUnsubscribe"), unsubscribe)
 	m := &Message{From: from, To: r.EmailValue(), Subject: subject, Text: w.text.String(),
 		HTML: page(subject, w.html.String()), Unsubscribe: unsubscribe}
 	if item.Kind != turnout.MailLink && item.Kind != turnout.MailMessage {
@@ -88,48 +102,57 @@ func Compose(item *turnout.MailItem, base, from string) (*Message, error) {
 	return m, nil
 }
 
-func outcomeHeadline(r *turnout.RSVP) string {
-	switch r.Status {
-	case turnout.RSVPGoing:
-		return "You're going"
-	case turnout.RSVPWaitlisted:
-		return "You're on the waitlist"
-	case turnout.RSVPMaybe:
-		return "You said maybe"
+// mailLanguage is the language of a message to a supporter: the one they
+// RSVPed in, else their event's group's, else English.
+func mailLanguage(item *turnout.MailItem) language.Tag {
+	if r := item.RSVP; r != nil && i18n.IsSupported(r.Language) {
+		return language.MustParse(r.Language)
 	}
-	return "Thanks for letting us know"
+	if e := item.Event; e != nil && e.Group != nil && i18n.IsSupported(e.Group.Language) {
+		return language.MustParse(e.Group.Language)
+	}
+	return language.English
 }
 
-func outcomeText(r *turnout.RSVP) string {
+func outcomeHeadline(loc *i18n.Localizer, r *turnout.RSVP) string {
+	switch r.Status {
+	case turnout.RSVPGoing:
+		return loc.T("DoneGoing")
+	case turnout.RSVPWaitlisted:
+		return loc.T("DoneWaitlisted")
+	case turnout.RSVPMaybe:
+		return loc.T("DoneMaybe")
+	}
+	return loc.T("DoneNotGoing")
+}
+
+func outcomeText(loc *i18n.Localizer, r *turnout.RSVP) string {
 	switch r.Status {
 	case turnout.RSVPGoing:
 		if r.Guests > 0 {
-			return fmt.Sprintf("Your place and %d guest places are saved.", r.Guests)
+			return loc.N("MailGoingGuests", r.Guests)
 		}
-		return "Your place is saved."
+		return loc.T("MailGoing")
 	case turnout.RSVPWaitlisted:
-		return fmt.Sprintf("The event is full. You are number %d on the waitlist: if places free up, you move up in turn, and we email you when you have a place.", r.Position)
+		return loc.T("MailWaitlisted", "Position", r.Position)
 	case turnout.RSVPMaybe:
-		return "We have noted that you might come."
+		return loc.T("MailMaybe")
 	}
-	return "We have noted that you cannot come."
+	return loc.T("MailNotGoing")
 }
 
-func reason(e *turnout.Event) string {
+func reason(loc *i18n.Localizer, e *turnout.Event) string {
 	if e.CancelReason == "" {
 		return ""
 	}
-	return " They said: " + e.CancelReason
+	return " " + loc.T("MailTheySaid", "Reason", e.CancelReason)
 }
 
-// When is the event's time in its own zone, as pages show it.
-func When(e *turnout.Event) string { return span(e.LocalStart(), e.LocalEnd()) }
+// When is the event's time in its own zone, as pages show it in English.
+func When(e *turnout.Event) string { return when(i18n.Shared().Localizer(language.English), e) }
 
-func span(start, end time.Time) string {
-	if start.Year() == end.Year() && start.YearDay() == end.YearDay() {
-		return start.Format("Monday 2 January 2006, 15:04") + "–" + end.Format("15:04 MST")
-	}
-	return start.Format("Mon 2 Jan 2006, 15:04 MST") + " to " + end.Format("Mon 2 Jan 2006, 15:04 MST")
+func when(loc *i18n.Localizer, e *turnout.Event) string {
+	return loc.Span(e.LocalStart(), e.LocalEnd())
 }
 
 // confirm asks an RSVP that waits for its email to be confirmed to follow
@@ -139,14 +162,17 @@ func (w *writer) confirm(item *turnout.MailItem, base string) {
 	if !r.Unconfirmed() || item.Confirm == "" {
 		return
 	}
-	by := r.ConfirmBy.In(e.Location()).Format("Monday 2 January 2006, 15:04 MST")
-	w.para("The organisers ask everyone to confirm their email address. Please follow the link below by " + by +
-		". If you do not, your RSVP is released and its place goes to the next person.")
-	w.link("Confirm your RSVP:", base+"/rsvp/confirm/"+item.Confirm)
+	by := w.loc.DateTimeLong(r.ConfirmBy.In(e.Location()))
+	w.para(w.loc.T("MailConfirmBody", "By", by))
+	w.link(w.loc.T("MailConfirmLink"), base+"/rsvp/confirm/"+item.Confirm)
 }
 
 // writer builds the text and HTML bodies side by side.
-type writer struct{ text, html strings.Builder }
+type writer struct {
+	text, html strings.Builder
+	// loc is the language of the message.
+	loc *i18n.Localizer
+}
 
 func (w *writer) para(s string) {
 	w.text.WriteString(s + "\n\n")
@@ -165,13 +191,16 @@ func (w *writer) row(label, value string) {
 
 func (w *writer) details(e *turnout.Event) {
 	w.html.WriteString("<table>\n")
-	w.row("Event", e.Title)
-	w.row("When", When(e))
+	w.row(w.loc.T("MailEvent"), e.Title)
+	w.row(w.loc.T("When"), when(w.loc, e))
 	if p := e.Place(); p != "" {
-		w.row("Where", p)
+		w.row(w.loc.T("Where"), p)
 	}
 	if e.OnlineURL != "" {
-		w.row("Online", e.OnlineURL)
+		w.row(w.loc.T("Online"), e.OnlineURL)
+	}
+	if e.Directions != "" {
+		w.row(w.loc.T("MailDirections"), e.Directions)
 	}
 	w.html.WriteString("</table>\n")
 	w.text.WriteString("\n")
@@ -185,12 +214,12 @@ func (w *writer) changes(before *turnout.EventPlace, e *turnout.Event) {
 	}
 	loc := e.Location()
 	w.html.WriteString("<table>\n")
-	w.row("Event", e.Title)
-	oldWhen, newWhen := span(before.StartsAt.In(loc), before.EndsAt.In(loc)), When(e)
-	w.change("When", oldWhen, newWhen)
-	w.change("Venue", before.Venue, now.Venue)
-	w.change("Address", before.Address, now.Address)
-	w.change("Online", before.OnlineURL, now.OnlineURL)
+	w.row(w.loc.T("MailEvent"), e.Title)
+	oldWhen, newWhen := w.loc.Span(before.StartsAt.In(loc), before.EndsAt.In(loc)), when(w.loc, e)
+	w.change(w.loc.T("When"), oldWhen, newWhen)
+	w.change(w.loc.T("MailVenue"), before.Venue, now.Venue)
+	w.change(w.loc.T("MailAddress"), before.Address, now.Address)
+	w.change(w.loc.T("Online"), before.OnlineURL, now.OnlineURL)
 	w.html.WriteString("</table>\n")
 	w.text.WriteString("\n")
 }
@@ -202,8 +231,8 @@ func (w *writer) change(label, old, new string) {
 		}
 		return
 	}
-	w.row(label+" (was)", or(old, "none"))
-	w.row(label+" (now)", or(new, "none"))
+	w.row(w.loc.T("MailWas", "Label", label), or(old, w.loc.T("MailNone")))
+	w.row(w.loc.T("MailNow", "Label", label), or(new, w.loc.T("MailNone")))
 }
 
 func or(s, def string) string {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/text/language"
+
+	"github.com/turnout-org/turnout/internal/i18n"
 	"github.com/turnout-org/turnout/internal/turnout"
 )
 
@@ -12,7 +15,8 @@ import (
 // These are not to supporters: they carry no unsubscribe link, since each is
 // asked for by the person or by an owner of the group.
 func composeOrganiser(item *turnout.MailItem, base, from string) (*Message, error) {
-	w := &writer{}
+	// Organisers' messages are in English for now.
+	w := &writer{loc: i18n.Shared().Localizer(language.English)}
 	var subject, to string
 	switch {
 	case item.Kind == turnout.MailPasswordReset && item.Account != nil:

@@ -43,6 +43,11 @@ type Sender interface {
 // the address or the message for good); other errors are retried.
 var ErrPermanent = errors.New("permanent delivery failure")
 
+// errNothingToTell is Compose's answer for a change alert whose change this
+// recipient may not see (a hidden meeting point moved): the message is done
+// without being sent.
+var errNothingToTell = errors.New("nothing this recipient may see changed")
+
 // NewSender returns the sender for TURNOUT_SMTP_URL: "log" writes each
 // message to logTo; smtp:// uses STARTTLS (mandatory unless ?tls=none);
 // smtps:// uses TLS from the first byte.

@@ -116,7 +116,7 @@ func (w *Worker) send(ctx context.Context, item *turnout.MailItem) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	switch {
-	case err == nil:
+	case err == nil || errors.Is(err, errNothingToTell):
 		return w.Store.MailSent(rctx, item)
 	case errors.Is(err, ErrPermanent) || item.Attempts >= maxAttempts:
 		w.Log.Warn("email not delivered", "kind", item.Kind, "outbox_id", item.ID, "err", err)

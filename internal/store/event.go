@@ -52,6 +52,9 @@ func (s *Store) FindEvents(ctx context.Context, f turnout.EventFilter) ([]*turno
 	if err := s.attachGroups(ctx, events); err != nil {
 		return nil, false, err
 	}
+	if err := s.attachEventImages(ctx, events); err != nil {
+		return nil, false, err
+	}
 	return events, more, nil
 }
 
@@ -119,7 +122,7 @@ func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Even
 	}
 	err := s.db.WithContext(ctx).Table("events").
 		Select(`events.*, g.id AS g_id, g.slug AS g_slug, g.name AS g_name, g.description AS g_description,
-			g.website AS g_website, g.timezone AS g_timezone, g.contact_email AS g_contact_email,
+			g.website AS g_website, g.timezone AS g_timezone, g.contact_email AS g_contact_email, g.language AS g_language,
 			g.created_at AS g_created_at, g.updated_at AS g_updated_at`).
 		Joins("JOIN groups g ON g.id = events.group_id").
 		Where("events.slug = ?", slug).Take(&row).Error
@@ -133,6 +136,9 @@ func (s *Store) FindEventBySlug(ctx context.Context, slug string) (*turnout.Even
 		return nil, err
 	}
 	e.Articles = arts
+	if err := s.attachEventImages(ctx, []*turnout.Event{&e}); err != nil {
+		return nil, err
+	}
 	return &e, nil
 }
 

@@ -15,7 +15,7 @@ var _ turnout.OrganiserEventService = (*Store)(nil)
 // eventColumns are the columns UpdateEvent writes.
 var eventColumns = []string{"slug", "title", "kind", "summary", "description", "starts_at", "ends_at", "timezone", "venue",
 	"address", "latitude", "longitude", "online_url", "accessibility", "capacity", "max_guests", "require_email", "reminders_off", "email_confirm_hours",
-	"rsvp_closes_at", "status", "sequence", "published_at", "updated_at"}
+	"rsvp_closes_at", "status", "sequence", "published_at", "updated_at", "public_area", "directions", "location_visibility", "reveal_at"}
 
 // UpdateEvent applies in onto a copy of the event and stores it. A material
 // change bumps the sequence; any change moves updated_at and the feed
@@ -166,9 +166,13 @@ func (s *Store) DuplicateEvent(ctx context.Context, id int64, offset time.Durati
 		StartsAt: &start, EndsAt: &end, Timezone: &src.Timezone, Venue: &src.Venue, Address: &src.Address,
 		OnlineURL: &src.OnlineURL, Accessibility: &src.Accessibility, MaxGuests: &src.MaxGuests,
 		RequireEmail: &src.RequireEmail, EmailConfirmHours: &src.EmailConfirmHours, Status: &status,
-		Latitude:  turnout.Nullable[float64]{Set: true, Value: src.Latitude},
-		Longitude: turnout.Nullable[float64]{Set: true, Value: src.Longitude},
-		Capacity:  turnout.Nullable[int]{Set: true, Value: src.Capacity}}
+		Latitude:           turnout.Nullable[float64]{Set: true, Value: src.Latitude},
+		Longitude:          turnout.Nullable[float64]{Set: true, Value: src.Longitude},
+		Capacity:           turnout.Nullable[int]{Set: true, Value: src.Capacity},
+		LocationVisibility: &src.LocationVisibility, PublicArea: &src.PublicArea, Directions: &src.Directions}
+	if src.RevealAt != nil {
+		in.RevealAt = turnout.Of(shift(*src.RevealAt))
+	}
 	links := make([]turnout.ArticleInput, 0, len(arts))
 	for _, a := range arts {
 		links = append(links, turnout.ArticleInput{URL: a.URL, Title: a.Title, Summary: a.Summary, Source: a.Source})

@@ -181,5 +181,8 @@ func (s *Store) FindEventByUID(ctx context.Context, uid string) (*turnout.Event,
 	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
 		return nil, err
 	}
+	if err := s.attachEventImages(ctx, []*turnout.Event{&e}); err != nil {
+		return nil, err
+	}
 	return &e, nil
 }

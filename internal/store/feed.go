@@ -53,6 +53,9 @@ func (s *Store) FindFeedEvents(ctx context.Context, q turnout.FeedQuery) ([]*tur
 	if err := s.attachArticles(ctx, events); err != nil {
 		return nil, err
 	}
+	if err := s.attachEventImages(ctx, events); err != nil {
+		return nil, err
+	}
 	return events, nil
 }
 

@@ -19,6 +19,11 @@ func (s *Store) FindGroupBySlug(ctx context.Context, slug string) (*turnout.Grou
 	if err := s.db.WithContext(ctx).Where("slug = ?", slug).Take(&g).Error; err != nil {
 		return nil, notFound(err, "Group")
 	}
+	im, err := s.FindGroupImage(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	g.Image = im
 	return &g, nil
 }
 
@@ -42,7 +47,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id int64, in turnout.GroupInput
 			return err
 		}
 		g.UpdatedAt = s.Now()
-		if err := tx.Model(&g).Select("name", "description", "website", "timezone", "contact_email", "updated_at").Updates(&g).Error; err != nil {
+		if err := tx.Model(&g).Select("name", "description", "website", "timezone", "contact_email", "language", "updated_at").Updates(&g).Error; err != nil {
 			return err
 		}
 		if g.Name != oldName {

@@ -43,18 +43,27 @@ func addGoing(tx *gorm.DB, e *turnout.Event, n int) (bool, error) {
 	if n == 0 {
 		return true, nil
 	}
-	res := tx.Exec(`UPDATE events SET going_count = going_count + ?
-		WHERE id = ? AND going_count + ? >= 0 AND (capacity IS NULL OR going_count + ? <= capacity)`, n, e.ID, n, n)
-	if res.Error != nil {
+	const update = `UPDATE events SET going_count = going_count + ?
+		WHERE id = ? AND going_count + ? >= 0 AND (capacity IS NULL OR going_count + ? <= capacity)`
+	if tx.Dialector.Name() == Postgres {
+		// The event page and its JSON show the count: the same round trip
+		// moves the event's own version, and only it (see scope.go).
+		res := tx.Exec(`WITH moved AS (`+update+` RETURNING id)
+			INSERT INTO feed_versions (scope, version, updated_at) SELECT 'event:' || id, 1, ? FROM moved
+			ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`,
+			n, e.ID, n, n, now())
+		if res.Error != nil || res.RowsAffected == 0 {
+			return false, res.Error
+		}
+		e.GoingCount += n
+		return true, countBumped(tx, e.ID)
+	}
+	res := tx.Exec(update, n, e.ID, n, n)
+	if res.Error != nil || res.RowsAffected == 0 {
 		return false, res.Error
 	}
-	if res.RowsAffected == 0 {
-		return false, nil
-	}
 	e.GoingCount += n
-	// The event page and its JSON show the count: move the event's own
-	// version, and only it (see scope.go).
-	return true, bumpScopes(tx, now(), eventScope(e.ID))
+	return true, bumpCountScope(tx, e.ID)
 }
 
 // promoteWaitlist moves waitlisted RSVPs of the event that fit whole into
@@ -140,7 +149,7 @@ func (s *Store) CreateRSVP(ctx context.Context, eventID int64, in turnout.RSVPIn
 			}
 		}
 		r = &turnout.RSVP{EventID: e.ID, Name: in.Name, Status: in.Status, Guests: in.Guests,
-			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t}
+			ManageTokenHash: &hash, CreatedAt: t, UpdatedAt: t, Language: in.Language}
 		var confirm string
 		if in.Email != "" {
 			r.Email = &in.Email
@@ -530,7 +539,7 @@ func (s *Store) PurgeRSVPs(ctx context.Context, cutoff time.Time) (int64, error)
 		if err := tx.Exec("DELETE FROM rsvp_mail WHERE rsvp_id IN ("+expired+")", cutoff).Error; err != nil {
 			return err
 		}
-		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
+		res := tx.Exec(`UPDATE rsvps SET name = '', email = NULL, language = '', manage_token_hash = NULL, confirm_by = NULL, confirm_token_hash = NULL, purged_at = ?, updated_at = ?
 		WHERE purged_at IS NULL AND event_id IN (SELECT id FROM events WHERE ends_at < ?)`, t, t, cutoff)
 		n = res.RowsAffected
 		return res.Error

@@ -36,6 +36,14 @@ import (
 //   - A change of an event's going count (RSVPs, waitlist promotion,
 //     releases) goes through addGoing, which bumps that event's scope only:
 //     never the site or group row, which every RSVP would then contend on.
+//     Its notification is not sent from the transaction: Postgres takes one
+//     database-wide lock to commit a transaction that notified, which would
+//     serialise every RSVP commit. The version moves in the transaction;
+//     this process drops it at once after commit, and a notifier sends the
+//     count scopes of many commits in one NOTIFY just after (countNotifier).
+//     The one gap: an instance that dies between an RSVP's commit and that
+//     NOTIFY leaves other instances showing the previous count of that
+//     event until its next change or their next listener reconnect.
 //   - A new kind of public data (images, series, a meeting point shown on
 //     the event page ...) bumps the scope of every page that shows it, in
 //     the transaction that writes it, with bumpScopes.
@@ -47,7 +55,7 @@ import (
 // one per schema (turnout_scopes_ and the start of the schema name's MD5),
 // so that deployments or tests sharing one database in schemas of their own
 // never hear each other's changes. Its payload is a comma-separated list of
-// scope=version.
+// scope or scope=version.
 const scopeChannel = `'turnout_scopes_' || left(md5(current_schema()), 16)`
 
 // errNoScopeCollector is returned by a bump made outside s.transaction.
@@ -58,10 +66,12 @@ var errNoScopeCollector = errors.New("store: scope version bumped outside Store.
 // keep) to the scopeCollector of that transaction.
 var collectors sync.Map
 
-// scopeCollector gathers the scopes one transaction bumped.
+// scopeCollector gathers the scopes one transaction bumped; counts are
+// those whose NOTIFY is left to the countNotifier.
 type scopeCollector struct {
 	mu     sync.Mutex
 	scopes []string
+	counts []string
 }
 
 func (c *scopeCollector) add(scopes []string) {
@@ -109,7 +119,120 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error, opt
 	if len(col.scopes) > 0 {
 		s.publishScopes(dedupe(col.scopes))
 	}
+	if len(col.counts) > 0 && s.dialect == Postgres {
+		s.counts.add(s, col.counts)
+	}
 	return nil
+}
+
+// bumpCountScope moves the version of an event whose going count changed,
+// without NOTIFY (see the rule above); SQLite, whose one process hears it
+// in process.
+func bumpCountScope(tx *gorm.DB, eventID int64) error {
+	col, err := collectorOf(tx)
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec(`INSERT INTO feed_versions (scope, version, updated_at) VALUES (?, 1, ?)
+		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`,
+		eventScope(eventID), now()).Error; err != nil {
+		return err
+	}
+	col.add([]string{eventScope(eventID)})
+	return nil
+}
+
+// countBumped records that tx moved an event's version for its count (the
+// statement did it), to be told in process and, batched, to other instances.
+func countBumped(tx *gorm.DB, eventID int64) error {
+	col, err := collectorOf(tx)
+	if err != nil {
+		return err
+	}
+	col.add([]string{eventScope(eventID)})
+	col.mu.Lock()
+	col.counts = append(col.counts, eventScope(eventID))
+	col.mu.Unlock()
+	return nil
+}
+
+func collectorOf(tx *gorm.DB) (*scopeCollector, error) {
+	c, ok := collectors.Load(tx.Statement.ConnPool)
+	if !ok {
+		return nil, errNoScopeCollector
+	}
+	return c.(*scopeCollector), nil
+}
+
+// countNotifier sends the count scopes committed by this process in
+// batches: one NOTIFY in flight at a time, carrying every scope queued while
+// the previous one was sent, so that RSVP commits never wait on each other
+// for it. Failed sends are retried; the scopes stay queued.
+type countNotifier struct {
+	mu      sync.Mutex
+	pending map[string]bool
+	running bool
+}
+
+// notifyPayloadMax keeps a NOTIFY payload under Postgres's 8000 bytes.
+const notifyPayloadMax = 7000
+
+func (n *countNotifier) add(s *Store, scopes []string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.pending == nil {
+		n.pending = map[string]bool{}
+	}
+	for _, sc := range scopes {
+		n.pending[sc] = true
+	}
+	if !n.running {
+		n.running = true
+		go n.run(s)
+	}
+}
+
+// run sends what is pending until nothing is, then stops.
+func (n *countNotifier) run(s *Store) {
+	delay := listenRetryMin
+	for {
+		n.mu.Lock()
+		if len(n.pending) == 0 {
+			n.running = false
+			n.mu.Unlock()
+			return
+		}
+		var batch []string
+		size := 0
+		for sc := range n.pending {
+			if size+len(sc)+1 > notifyPayloadMax {
+				break
+			}
+			batch = append(batch, sc)
+			size += len(sc) + 1
+			delete(n.pending, sc)
+		}
+		n.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := s.db.WithContext(ctx).Exec("SELECT pg_notify("+scopeChannel+", ?)", strings.Join(batch, ",")).Error
+		cancel()
+		if err == nil {
+			delay = listenRetryMin
+			continue
+		}
+		if s.closed.Load() {
+			return
+		}
+		n.mu.Lock()
+		for _, sc := range batch {
+			n.pending[sc] = true
+		}
+		n.mu.Unlock()
+		time.Sleep(delay)
+		if delay *= 2; delay > listenRetryMax {
+			delay = listenRetryMax
+		}
+	}
 }
 
 func dedupe(list []string) []string {
@@ -131,11 +254,10 @@ func bumpScopes(tx *gorm.DB, t time.Time, scopes ...string) error {
 	if len(scopes) == 0 {
 		return nil
 	}
-	c, ok := collectors.Load(tx.Statement.ConnPool)
-	if !ok {
-		return errNoScopeCollector
+	col, err := collectorOf(tx)
+	if err != nil {
+		return err
 	}
-	col := c.(*scopeCollector)
 	rows := make([]string, len(scopes))
 	args := make([]any, 0, 2*len(scopes)+1)
 	for i, scope := range scopes {
@@ -144,7 +266,6 @@ func bumpScopes(tx *gorm.DB, t time.Time, scopes ...string) error {
 	}
 	upsert := `INSERT INTO feed_versions (scope, version, updated_at) VALUES ` + strings.Join(rows, ", ") + `
 		ON CONFLICT (scope) DO UPDATE SET version = feed_versions.version + 1, updated_at = excluded.updated_at`
-	var err error
 	if tx.Dialector.Name() == Postgres {
 		err = tx.Exec(`WITH bumped AS (`+upsert+` RETURNING scope, version)
 			SELECT pg_notify(`+scopeChannel+`, string_agg(scope || '=' || version, ',')) FROM bumped`, args...).Error

@@ -49,6 +49,7 @@ func foldWords(s string) []string {
 // searchText is the search_text of e in a group named groupName.
 func searchText(e *turnout.Event, groupName string) string {
 	var words []string
+	e = e.Public() // a hidden meeting point must not be found by searching for it
 	for _, f := range []string{e.Title, e.Summary, e.Description, e.Venue, e.Address, groupName} {
 		words = append(words, foldWords(f)...)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -35,6 +36,10 @@ type Store struct {
 	subs scopeSubscribers
 	// url is the database URL, for the Postgres LISTEN connection.
 	url string
+	// counts sends the NOTIFY of going-count changes in batches.
+	counts countNotifier
+	// closed is set by Close; the count notifier stops retrying.
+	closed atomic.Bool
 	// Now returns the current time; tests replace it to move the clock.
 	Now func() time.Time
 }
@@ -172,6 +177,7 @@ func (s *Store) Dialect() string { return s.dialect }
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
+	s.closed.Store(true)
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -84,9 +84,19 @@ type Event struct {
 	Longitude     *float64
 	OnlineURL     string `gorm:"column:online_url"`
 	Accessibility string
-	Capacity      *int
-	MaxGuests     int
-	RequireEmail  bool
+	// PublicArea is what the public sees of where the event is while its
+	// meeting point is hidden ("central Edinburgh, near Waverley").
+	PublicArea string `gorm:"column:public_area"`
+	// Directions tell the people entitled to the meeting point how to find
+	// it; they are hidden with it.
+	Directions string `gorm:"column:directions"`
+	// LocationVisibility is PointPublic or PointGoing.
+	LocationVisibility string `gorm:"column:location_visibility"`
+	// RevealAt is when people going see a hidden meeting point; nil: at once.
+	RevealAt     *time.Time `gorm:"column:reveal_at"`
+	Capacity     *int
+	MaxGuests    int
+	RequireEmail bool
 	// RemindersOff stops reminder emails for this event.
 	RemindersOff bool `gorm:"column:reminders_off"`
 	// EmailConfirmHours is how long a supporter has to confirm a required
@@ -102,9 +112,14 @@ type Event struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 
+	// PointWithheld marks a copy made by Public, with the meeting point
+	// taken out.
+	PointWithheld bool `json:"-" gorm:"-"`
+
 	// Loaded by the store where a page needs them.
 	Group    *Group     `gorm:"-"`
 	Articles []*Article `gorm:"-"`
+	Image    *Image     `gorm:"-"` // nil when the event has no picture
 }
 
 // Location returns the event's time zone, or UTC if the stored name is

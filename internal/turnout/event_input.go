@@ -27,9 +27,15 @@ type EventInput struct {
 	Longitude     Nullable[float64] `json:"longitude"`
 	OnlineURL     *string           `json:"online_url"`
 	Accessibility *string           `json:"accessibility"`
-	Capacity      Nullable[int]     `json:"capacity"`
-	MaxGuests     *int              `json:"max_guests"`
-	RequireEmail  *bool             `json:"require_email"`
+	// The meeting point's visibility (public or going), the public area
+	// shown while it is hidden, directions, and when to share it.
+	LocationVisibility *string          `json:"location_visibility"`
+	PublicArea         *string          `json:"public_area"`
+	Directions         *string          `json:"directions"`
+	RevealAt           Nullable[string] `json:"reveal_at"`
+	Capacity           Nullable[int]    `json:"capacity"`
+	MaxGuests          *int             `json:"max_guests"`
+	RequireEmail       *bool            `json:"require_email"`
 	// EmailConfirmHours is how many hours a supporter has to follow the
 	// confirmation link when email is required (1 to 720, default 48).
 	EmailConfirmHours *int `json:"email_confirm_hours"`
@@ -109,6 +115,7 @@ func (in EventInput) Apply(e *Event, create bool, defaultTZ string) (material bo
 	}
 	in.applyTimes(e, create, defaultTZ, fe)
 	in.applyNumbers(e, fe)
+	in.applyPoint(e, e.Location(), fe)
 	if in.Reminders != nil {
 		e.RemindersOff = !*in.Reminders
 	}
@@ -139,9 +146,12 @@ func (in EventInput) Apply(e *Event, create bool, defaultTZ string) (material bo
 	if err := fe.Err(); err != nil {
 		return false, err
 	}
+	// What calendars see: a hidden meeting point's changes reach only the
+	// people entitled to it, so they do not move the public SEQUENCE.
+	pub, old := e.Public(), before.Public()
 	material = e.Title != before.Title || !e.StartsAt.Equal(before.StartsAt) || !e.EndsAt.Equal(before.EndsAt) ||
-		e.Timezone != before.Timezone || e.Venue != before.Venue || e.Address != before.Address ||
-		e.OnlineURL != before.OnlineURL || e.Status != before.Status
+		e.Timezone != before.Timezone || pub.Venue != old.Venue || pub.Address != old.Address ||
+		pub.OnlineURL != old.OnlineURL || e.Status != before.Status
 	return material, nil
 }
 

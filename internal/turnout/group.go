@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/turnout-org/turnout/internal/i18n"
 )
 
 // Group is an organisation that runs events: a campaign, union branch,
@@ -17,8 +19,14 @@ type Group struct {
 	Website      string
 	Timezone     string
 	ContactEmail string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Language is the code (en, fr, de, es, pt) of the language its group
+	// and event pages take when a visitor asks for none; empty: the site's.
+	Language  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	// Image is the group's picture, where the store loads it; nil when none.
+	Image *Image `gorm:"-"`
 }
 
 // Membership roles.
@@ -91,6 +99,7 @@ type GroupInput struct {
 	Website      *string `json:"website"`
 	Timezone     *string `json:"timezone"`
 	ContactEmail *string `json:"contact_email"`
+	Language     *string `json:"language"`
 }
 
 // Apply validates in and writes it onto g.
@@ -127,6 +136,12 @@ func (in GroupInput) Apply(g *Group) error {
 				fe.Add("contact_email", "Enter a valid email address, or leave it empty.")
 			}
 			g.ContactEmail = email
+		}
+	}
+	if in.Language != nil {
+		g.Language = strings.TrimSpace(*in.Language)
+		if g.Language != "" && !i18n.IsSupported(g.Language) {
+			fe.Add("language", "Choose one of the languages offered.")
 		}
 	}
 	return fe.Err()

@@ -37,6 +37,9 @@ type RSVP struct {
 	ConfirmBy *time.Time
 	// ConfirmTokenHash is the hash of the confirmation link's token.
 	ConfirmTokenHash *string
+	// Language is the code of the language the supporter RSVPed in; their
+	// emails are written in it. It is erased with the name and email.
+	Language string
 
 	// Position is the 1-based place on the waitlist of a waitlisted RSVP,
 	// filled in by the store where a page needs it.
@@ -77,6 +80,9 @@ type RSVPInput struct {
 	Email  string `json:"email"`
 	Status string `json:"status"`
 	Guests int    `json:"guests"`
+	// Language is the language of the request that RSVPs (not a field of
+	// the API: it follows Accept-Language like the rest of the answer).
+	Language string `json:"-"`
 }
 
 // Validate trims and checks the input against the event's rules (guests up to

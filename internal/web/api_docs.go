@@ -23,6 +23,7 @@ type apiOperation struct {
 	Auth             bool       // needs Authorization: Bearer TOKEN
 	Params           []apiParam // path and query parameters
 	Body             string     // request schema name, "" for none
+	Multipart        bool       // Body is multipart/form-data, not JSON
 	Responses        []apiResponse
 }
 
@@ -102,6 +103,16 @@ var apiOperations = []apiOperation{
 		Details: "The event stays listed, marked cancelled with the reason; feeds show STATUS:CANCELLED.",
 		Params:  []apiParam{slugParam}, Body: "CancelInput",
 		Responses: withErrors([]apiResponse{{200, "The cancelled event.", "Event"}}, 400, 401, 403, 404, 409, 422)},
+	{Method: "POST", Path: "/api/v1/events/{slug}/image", ID: "setEventImage", Summary: "Set the event's picture", Auth: true,
+		Details: imageDetails, Params: []apiParam{slugParam}, Body: "ImageUpload", Multipart: true,
+		Responses: withErrors([]apiResponse{{201, "The stored picture.", "ImageCreated"}, {413, "The picture is over 10 MB.", "Error"}}, 401, 403, 404, 422)},
+	{Method: "DELETE", Path: "/api/v1/events/{slug}/image", ID: "deleteEventImage", Summary: "Remove the event's picture", Auth: true,
+		Params: []apiParam{slugParam}, Responses: withErrors([]apiResponse{{204, "Removed (or there was none).", ""}}, 401, 403, 404)},
+	{Method: "POST", Path: "/api/v1/groups/{group}/image", ID: "setGroupImage", Summary: "Set the group's picture", Auth: true,
+		Details: imageDetails, Params: []apiParam{{"group", "path", "The group's slug."}}, Body: "ImageUpload", Multipart: true,
+		Responses: withErrors([]apiResponse{{201, "The stored picture.", "ImageCreated"}, {413, "The picture is over 10 MB.", "Error"}}, 401, 403, 404, 422)},
+	{Method: "DELETE", Path: "/api/v1/groups/{group}/image", ID: "deleteGroupImage", Summary: "Remove the group's picture", Auth: true,
+		Params: []apiParam{{"group", "path", "The group's slug."}}, Responses: withErrors([]apiResponse{{204, "Removed (or there was none).", ""}}, 401, 403, 404)},
 	{Method: "POST", Path: "/api/v1/events/{slug}/rsvps", ID: "createRSVP", Summary: "RSVP to an event",
 		Details: "Public: no token. A party that does not fit in the capacity goes on the waitlist, whole.",
 		Params:  []apiParam{slugParam}, Body: "RSVPInput",
@@ -131,6 +142,8 @@ var apiOperations = []apiOperation{
 		Responses: []apiResponse{{200, "The OpenAPI document.", ""}}},
 }
 
+var imageDetails = "JPEG, PNG or WebP up to 10 MB and 40 megapixels, with alt text. The picture is decoded and re-encoded as JPEG at a few widths: no metadata (EXIF location, camera serial) survives. Replaces any earlier picture."
+
 var timeField = "Local wall-clock time in the event's zone (2026-03-22T13:00), or RFC 3339 with an offset, which is converted. A local time that a clock change makes ambiguous needs the offset."
 
 var eventInputFields = []apiField{
@@ -147,6 +160,10 @@ var eventInputFields = []apiField{
 	{Name: "longitude", Type: "number", Nullable: true},
 	{Name: "online_url", Type: "string", Description: "A link for people joining online (https)."},
 	{Name: "accessibility", Type: "string", Description: "Step-free access, toilets, seating, BSL and the like."},
+	{Name: "location_visibility", Type: "string", Enum: turnout.PointVisibilities, Description: "Who sees venue, address, coordinates, online link and directions: everyone (public, the default) or people going, from reveal_at."},
+	{Name: "public_area", Type: "string", Description: "What everyone sees while the meeting point is hidden; required with location_visibility going."},
+	{Name: "directions", Type: "string", Description: "How to find the meeting point; hidden with it."},
+	{Name: "reveal_at", Type: "string", Nullable: true, Description: "When people going see a hidden meeting point, before the start; null = at once. " + timeField},
 	{Name: "capacity", Type: "integer", Nullable: true, Description: "People, guests included; null = unlimited."},
 	{Name: "max_guests", Type: "integer", Description: "Most guests one RSVP may bring."},
 	{Name: "require_email", Type: "boolean", Description: "Ask RSVPs for an email address. With email on, each RSVP holds its place unconfirmed until the link in its confirmation email is followed."},
@@ -168,6 +185,9 @@ var apiSchemas = []apiSchema{
 		{Name: "timezone", Type: "string", Required: true}, {Name: "venue", Type: "string"}, {Name: "address", Type: "string"},
 		{Name: "latitude", Type: "number", Nullable: true}, {Name: "longitude", Type: "number", Nullable: true},
 		{Name: "online_url", Type: "string"}, {Name: "accessibility", Type: "string"},
+		{Name: "location_visibility", Type: "string", Required: true, Enum: turnout.PointVisibilities},
+		{Name: "public_area", Type: "string", Description: "Where, roughly; while the meeting point is hidden from the caller, venue, address, coordinates, online_url and directions are empty."},
+		{Name: "directions", Type: "string"}, {Name: "reveal_at", Type: "date-time", Nullable: true, Description: "When people going see a hidden meeting point."},
 		{Name: "capacity", Type: "integer", Nullable: true, Description: "People, guests included; null = unlimited."},
 		{Name: "max_guests", Type: "integer"}, {Name: "require_email", Type: "boolean"},
 		{Name: "email_confirm_hours", Type: "integer", Description: "Hours to confirm a required email before the RSVP is released."},
@@ -179,8 +199,16 @@ var apiSchemas = []apiSchema{
 		{Name: "going", Type: "integer", Required: true, Description: "People going, guests included."},
 		{Name: "spots_left", Type: "integer", Nullable: true, Description: "null = unlimited."},
 		{Name: "group", Type: "Group"}, {Name: "articles", Type: "[]Article"},
+		{Name: "image", Type: "Image", Nullable: true, Description: "The event's picture; null when it has none."},
 		{Name: "updated_at", Type: "date-time", Required: true},
 	}},
+	{Name: "Image", Description: "A picture at full size; served from this instance with immutable caching.", Fields: []apiField{
+		{Name: "url", Type: "string", Required: true}, {Name: "alt", Type: "string", Required: true, Description: "What the picture shows."},
+		{Name: "width", Type: "integer", Required: true}, {Name: "height", Type: "integer", Required: true}}},
+	{Name: "ImageCreated", Fields: []apiField{{Name: "image", Type: "Image", Required: true}}},
+	{Name: "ImageUpload", Description: "multipart/form-data.", Fields: []apiField{
+		{Name: "image", Type: "string", Required: true, Description: "The file: JPEG, PNG or WebP."},
+		{Name: "alt", Type: "string", Required: true, Description: "What the picture shows, for people who cannot see it."}}},
 	{Name: "EventList", Description: "A page of events.", Fields: []apiField{
 		{Name: "events", Type: "[]Event", Required: true},
 		{Name: "next", Type: "string", Nullable: true, Required: true, Description: "The URL of the next page; null on the last."},
@@ -211,7 +239,13 @@ var apiSchemas = []apiSchema{
 		{Name: "name", Type: "string", Required: true}, {Name: "email", Type: "string", Nullable: true},
 		{Name: "status", Type: "string", Required: true, Enum: []string{turnout.RSVPGoing, turnout.RSVPWaitlisted, turnout.RSVPMaybe, turnout.RSVPNotGoing}},
 		{Name: "guests", Type: "integer", Required: true}, {Name: "created_at", Type: "date-time", Required: true},
-		{Name: "waitlist_position", Type: "integer"}, {Name: "event", Type: "RSVPEvent", Required: true}}},
+		{Name: "waitlist_position", Type: "integer"}, {Name: "event", Type: "RSVPEvent", Required: true},
+		{Name: "meeting_point", Type: "MeetingPoint", Description: "Present when the event's meeting point is hidden from the public."}}},
+	{Name: "MeetingPoint", Description: "A hidden meeting point as this RSVP's holder may see it: the point once they are going and its time has come, else the public area.", Fields: []apiField{
+		{Name: "shared", Type: "boolean", Required: true, Description: "Whether the point below is shown to this person now."},
+		{Name: "public_area", Type: "string", Required: true}, {Name: "shared_at", Type: "date-time", Description: "When people going see it."},
+		{Name: "venue", Type: "string"}, {Name: "address", Type: "string"}, {Name: "online_url", Type: "string"}, {Name: "directions", Type: "string"},
+		{Name: "latitude", Type: "number"}, {Name: "longitude", Type: "number"}}},
 	{Name: "RSVPEvent", Fields: []apiField{{Name: "slug", Type: "string"}, {Name: "title", Type: "string"}, {Name: "url", Type: "string"}, {Name: "ics_url", Type: "string"}}},
 	{Name: "RSVPList", Description: "For the event's organisers.", Fields: []apiField{
 		{Name: "counts", Type: "RSVPCounts", Required: true, Description: "The whole event's counts."},
@@ -315,8 +349,12 @@ func (s *Server) openAPIDocument() map[string]any {
 			o["parameters"] = params
 		}
 		if op.Body != "" {
+			media := "application/json"
+			if op.Multipart {
+				media = "multipart/form-data"
+			}
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.Body}}}}
+				media: map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.Body}}}}
 		}
 		responses := map[string]any{}
 		for _, r := range op.Responses {

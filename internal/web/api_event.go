@@ -26,9 +26,17 @@ type apiEvent struct {
 	Longitude     *float64 `json:"longitude"`
 	OnlineURL     string   `json:"online_url"`
 	Accessibility string   `json:"accessibility"`
-	Capacity      *int     `json:"capacity"`
-	MaxGuests     int      `json:"max_guests"`
-	RequireEmail  bool     `json:"require_email"`
+	// LocationVisibility says who sees venue, address, coordinates, online
+	// link and directions: public, or going (people going, from
+	// reveal_at). While hidden from the caller those are empty and
+	// public_area says roughly where.
+	LocationVisibility string  `json:"location_visibility"`
+	PublicArea         string  `json:"public_area"`
+	Directions         string  `json:"directions"`
+	RevealAt           *string `json:"reveal_at"`
+	Capacity           *int    `json:"capacity"`
+	MaxGuests          int     `json:"max_guests"`
+	RequireEmail       bool    `json:"require_email"`
 	// EmailConfirmHours is how long a supporter has to confirm a required
 	// email (email on) before the RSVP is released.
 	EmailConfirmHours int          `json:"email_confirm_hours"`
@@ -41,6 +49,7 @@ type apiEvent struct {
 	SpotsLeft         *int         `json:"spots_left"`
 	Group             *apiGroup    `json:"group,omitempty"`
 	Articles          []apiArticle `json:"articles,omitempty"`
+	Image             *apiImage    `json:"image"`
 	UpdatedAt         string       `json:"updated_at"`
 }
 
@@ -68,10 +77,22 @@ func (s *Server) toAPIEvent(e *turnout.Event) apiEvent {
 		OnlineURL: e.OnlineURL, Accessibility: e.Accessibility, Capacity: e.Capacity, MaxGuests: e.MaxGuests,
 		RequireEmail: e.RequireEmail, EmailConfirmHours: e.EmailConfirmHours, Reminders: !e.RemindersOff, Status: e.Status, CancelReason: e.CancelReason, Sequence: e.Sequence,
 		Going: e.GoingCount, SpotsLeft: e.SpotsLeft(), UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
+		Image: s.toAPIImage(e.Image),
 	}
 	if e.RSVPClosesAt != nil {
 		v := e.RSVPClosesAt.In(loc).Format(time.RFC3339)
 		out.RSVPClosesAt = &v
+	}
+	out.LocationVisibility, out.PublicArea, out.Directions = e.LocationVisibility, e.PublicArea, e.Directions
+	if out.LocationVisibility == "" {
+		out.LocationVisibility = turnout.PointPublic
+	}
+	if e.PointWithheld {
+		out.Venue = "" // Public put the area there for pages and feeds
+	}
+	if e.RevealAt != nil {
+		v := e.RevealAt.In(loc).Format(time.RFC3339)
+		out.RevealAt = &v
 	}
 	if e.Group != nil {
 		out.Group = &apiGroup{Slug: e.Group.Slug, Name: e.Group.Name, URL: s.cfg.BaseURL + "/groups/" + e.Group.Slug}
@@ -111,5 +132,5 @@ func (s *Server) apiShowEvent(c *fiber.Ctx) error {
 		return s.apiShowDraft(c, e)
 	}
 	showsScopes(c, time.Time{}, eventScope(e.ID))
-	return c.JSON(s.toAPIEvent(e))
+	return c.JSON(s.toAPIEvent(e.Public()))
 }

@@ -38,6 +38,23 @@ type apiRSVP struct {
 	CreatedAt        string       `json:"created_at"`
 	WaitlistPosition int          `json:"waitlist_position,omitempty"`
 	Event            apiRSVPEvent `json:"event"`
+	// MeetingPoint is present when the event's meeting point is hidden.
+	MeetingPoint *apiMeetingPoint `json:"meeting_point,omitempty"`
+}
+
+// apiMeetingPoint is a hidden meeting point as one RSVP's holder may see
+// it: shared, with the point, once they are going and the reveal time has
+// come; otherwise the public area and when it will be shared.
+type apiMeetingPoint struct {
+	Shared     bool     `json:"shared"`
+	PublicArea string   `json:"public_area"`
+	SharedAt   *string  `json:"shared_at,omitempty"`
+	Venue      string   `json:"venue,omitempty"`
+	Address    string   `json:"address,omitempty"`
+	OnlineURL  string   `json:"online_url,omitempty"`
+	Directions string   `json:"directions,omitempty"`
+	Latitude   *float64 `json:"latitude,omitempty"`
+	Longitude  *float64 `json:"longitude,omitempty"`
 }
 
 // apiRSVPEvent names the event of an RSVP with its page and calendar.

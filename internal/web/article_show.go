@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/turnout-org/turnout/internal/preview"
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // articlePage is GET /articles/{id}: an article as a listed event shows it,
@@ -15,7 +16,8 @@ func (s *Server) articlePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "pages/article", fiber.Map{"Title": a.Title, "Description": a.Summary, "Article": a, "Events": events})
+	return s.render(c, "pages/article", fiber.Map{"Title": a.Title, "Description": a.Summary, "Article": a, "Events": turnout.PublicEvents(events),
+		"LinkPreview": s.articlePreview(a)})
 }
 
 // fetchPreview reads an article page's metadata for the event form.

@@ -110,8 +110,11 @@ func rsvpVia(t testing.TB, app *fiber.App, e *turnout.Event, name, email string)
 // check-in form.
 func TestAttendeesPageRenders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		app := newTestApp(t, testConfig(t), st)
-		s := &Server{cfg: testConfig(t), log: slog.New(slog.NewTextHandler(io.Discard, nil)), store: st, now: time.Now}
+		s := newServer(testConfig(t), slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+		app, err := s.app()
+		if err != nil {
+			t.Fatal(err)
+		}
 		app.Get("/test/attendees/:slug", func(c *fiber.Ctx) error {
 			e, err := st.FindEventBySlug(c.UserContext(), c.Params("slug"))
 			if err != nil {

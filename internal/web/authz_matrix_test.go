@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/turnout-org/turnout/internal/picture"
 	"github.com/turnout-org/turnout/internal/store"
 	"github.com/turnout-org/turnout/internal/store/storetest"
 	"github.com/turnout-org/turnout/internal/turnout"
@@ -62,6 +64,7 @@ type matrixRoute struct {
 	name, method, path string // path, form, json, shows and effects may hold fixture placeholders
 	form               url.Values
 	json               string
+	upload             bool // multipart: a small PNG as image, with form
 	ownerOnly          bool
 	adminOnly          bool     // an /admin page: administrators only, 404 to every other account
 	ok                 int      // status for allowed callers
@@ -135,6 +138,23 @@ func matrixRoutes() []matrixRoute {
 			effects: one("SELECT status || ' ' || cancel_reason FROM events WHERE id = {publishedID}", "cancelled Rain {n}")},
 		{name: "APIRSVPs", method: "GET", path: "/api/v1/events/{published}/rsvps", ok: 200, shows: "Rosa {n}"},
 
+		{name: "EventImage", method: "POST", path: "/events/{published}/image", upload: true, form: url.Values{"alt": {"Poster {n}"}}, ok: 303,
+			effects: one("SELECT alt FROM images WHERE event_id = {publishedID}", "Poster {n}")},
+		{name: "EventImageDelete", method: "POST", path: "/events/{published}/image/delete", ok: 303,
+			effects: one("SELECT count(*) FROM images WHERE event_id = {publishedID}", "0")},
+		{name: "GroupImage", method: "POST", path: "/groups/riverside/image", upload: true, form: url.Values{"alt": {"Poster {n}"}}, ok: 303,
+			effects: one("SELECT alt FROM images WHERE group_id = {group}", "Poster {n}")},
+		{name: "GroupImageDelete", method: "POST", path: "/groups/riverside/image/delete", ok: 303,
+			effects: one("SELECT count(*) FROM images WHERE group_id = {group}", "0")},
+		{name: "APIEventImage", method: "POST", path: "/api/v1/events/{published}/image", upload: true, form: url.Values{"alt": {"Poster {n}"}}, ok: 201,
+			effects: one("SELECT alt FROM images WHERE event_id = {publishedID}", "Poster {n}")},
+		{name: "APIEventImageDelete", method: "DELETE", path: "/api/v1/events/{published}/image", ok: 204,
+			effects: one("SELECT count(*) FROM images WHERE event_id = {publishedID}", "0")},
+		{name: "APIGroupImage", method: "POST", path: "/api/v1/groups/riverside/image", upload: true, form: url.Values{"alt": {"Poster {n}"}}, ok: 201,
+			effects: one("SELECT alt FROM images WHERE group_id = {group}", "Poster {n}")},
+		{name: "APIGroupImageDelete", method: "DELETE", path: "/api/v1/groups/riverside/image", ok: 204,
+			effects: one("SELECT count(*) FROM images WHERE group_id = {group}", "0")},
+
 		// The same routes on a draft: outsiders must not learn that it exists.
 		{name: "DraftEditPage", method: "GET", path: "/events/{draft}/edit", ok: 200, shows: "Fixture {n} draft"},
 		{name: "DraftEditSave", method: "POST", path: "/events/{draft}/edit", form: ev, ok: 303, effects: one(titleOf+"{draftID}", "Die-in {n}")},
@@ -152,6 +172,10 @@ func matrixRoutes() []matrixRoute {
 		{name: "APIDraft", method: "GET", path: "/api/v1/events/{draft}", ok: 200, shows: `"slug":"{draft}"`},
 		{name: "APIDraftPatch", method: "PATCH", path: "/api/v1/events/{draft}", json: `{"title": "Patched {n}"}`, ok: 200,
 			effects: one(titleOf+"{draftID}", "Patched {n}")},
+		{name: "DraftEventImage", method: "POST", path: "/events/{draft}/image", upload: true, form: url.Values{"alt": {"Poster {n}"}}, ok: 303,
+			effects: one("SELECT alt FROM images WHERE event_id = {draftID}", "Poster {n}")},
+		{name: "APIDraftEventImage", method: "POST", path: "/api/v1/events/{draft}/image", upload: true, form: url.Values{"alt": {"Poster {n}"}}, ok: 201,
+			effects: one("SELECT alt FROM images WHERE event_id = {draftID}", "Poster {n}")},
 		{name: "APIDraftRSVPs", method: "GET", path: "/api/v1/events/{draft}/rsvps", ok: 200, shows: `"rsvps":[]`},
 	}
 }
@@ -287,7 +311,11 @@ func sameAsMissing(t *testing.T, app *fiber.App, a actor, r matrixRoute, fx matr
 // browser (with its CSRF token), API calls with its bearer token.
 func sendAs(t *testing.T, app *fiber.App, a actor, r matrixRoute, path string) (*http.Response, string) {
 	t.Helper()
+	alt := r.form.Get("alt")
 	if strings.HasPrefix(path, "/api/") {
+		if r.upload {
+			return do(t, app, uploadRequest(t, path, a.token, "poster.png", testPNG(t), alt))
+		}
 		return do(t, app, apiRequest(r.method, path, a.token, r.json))
 	}
 	b := a.browser
@@ -305,6 +333,16 @@ func sendAs(t *testing.T, app *fiber.App, a actor, r matrixRoute, path string) (
 		form.Set("_csrf", a.csrf)
 	} else {
 		form.Set("_csrf", b.csrf("/login"))
+	}
+	if r.upload {
+		fields := map[string]string{}
+		for k := range form {
+			fields[k] = form.Get(k)
+		}
+		ctype, body := multipartBody(t, "poster.png", testPNG(t), fields)
+		req := httptest.NewRequest("POST", path, body)
+		req.Header.Set("Content-Type", ctype)
+		return b.send(req)
 	}
 	return b.post("", path, form)
 }
@@ -342,6 +380,17 @@ func newFixture(t *testing.T, st *store.Store, groupID int64, a actor, n int) ma
 		in.Status = &s
 	})
 	pub := seedEvent(t, st, groupID, title+" public", 96*time.Hour, nil)
+	// Pictures for the delete routes to remove.
+	files, err := picture.Process(testPNG(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetEventImage(ctx, pub.ID, turnout.ImageInput{Alt: "Fixture poster", Files: files}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetGroupImage(ctx, groupID, turnout.ImageInput{Alt: "Fixture banner", Files: files}); err != nil {
+		t.Fatal(err)
+	}
 	email := fmt.Sprintf("member%d@example.org", n)
 	if _, err := st.AddOrganiser(ctx, turnout.OrganiserInput{Email: email, Name: "Member", GroupSlug: "riverside"}); err != nil {
 		t.Fatal(err)

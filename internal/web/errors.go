@@ -89,6 +89,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	if wantsJSON(c) {
+		// Messages are in the caller's language (Accept-Language, ?lang=).
+		if s.langs != nil {
+			loc := s.langs.cat.Localizer(s.language(c, nil))
+			c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+			message, fields = translateText(loc, message), translateFields(loc, fields)
+		}
 		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: message, Fields: fields}})
 	}
 	c.Status(status)
@@ -115,6 +121,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		"BackURL":  href,
 		"BackText": text,
 		"Flash":    "",
+		"LangPath": "/",
 	})
 }
 

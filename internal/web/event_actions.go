@@ -23,6 +23,9 @@ func (s *Server) previewEvent(c *fiber.Ctx) error {
 	}
 	s.rsvpFormData(data, &shown, rsvpForm{})
 	data["Preview"] = true
+	// A draft has no public URL to announce yet.
+	delete(data, "LinkPreview")
+	delete(data, "JSONLD")
 	data["Flash"] = "Preview: this is how the event page looks to supporters."
 	c.Set("X-Robots-Tag", "noindex")
 	return s.render(c, "pages/event", data)

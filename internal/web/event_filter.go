@@ -42,7 +42,7 @@ func (s *Server) listEvents(c *fiber.Ctx) (listQuery, []*turnout.Event, bool, er
 	}
 	ctx := c.UserContext()
 	events, more, err := s.store.FindEvents(ctx, f)
-	return q, events, more, err
+	return q, turnout.PublicEvents(events), more, err
 }
 
 // filter validates the query and turns it into an EventFilter for upcoming events.

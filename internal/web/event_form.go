@@ -20,6 +20,9 @@ type eventForm struct {
 	Title, Kind, Summary, Description, StartsAt, EndsAt, Timezone string
 	Venue, Address, OnlineURL, Accessibility, Capacity, Status    string
 	MaxGuests, RSVPClosesAt, EmailConfirmHours                    string
+	// The meeting point: who sees it, what the public sees instead,
+	// directions, and when the people going see it.
+	LocationVisibility, PublicArea, Directions, RevealAt string
 	// Offsets ("+01:00") chosen for times in the repeated hour of a clock
 	// change, by field name (starts_at, ends_at, rsvp_closes_at).
 	Offsets      map[string]string
@@ -93,6 +96,10 @@ func eventFormOf(e *turnout.Event) eventForm {
 	if e.RSVPClosesAt != nil {
 		f.RSVPClosesAt = e.RSVPClosesAt.In(e.Location()).Format(turnout.LocalLayout)
 	}
+	f.LocationVisibility, f.PublicArea, f.Directions = e.LocationVisibility, e.PublicArea, e.Directions
+	if e.RevealAt != nil {
+		f.RevealAt = e.LocalRevealAt().Format(turnout.LocalLayout)
+	}
 	// A stored time in a repeated hour keeps its offset, so saving again means the same instant.
 	for field, t := range map[string]time.Time{"starts_at": e.StartsAt, "ends_at": e.EndsAt} {
 		if turnout.WallClockChoices(t.In(e.Location()).Format(turnout.LocalLayout), e.Location()) != nil {
@@ -121,7 +128,8 @@ func readEventForm(c *fiber.Ctx) eventForm {
 		StartsAt: v("starts_at"), EndsAt: v("ends_at"), Timezone: v("timezone"), Venue: v("venue"),
 		Address: v("address"), OnlineURL: v("online_url"), Accessibility: v("accessibility"),
 		Capacity: v("capacity"), Status: v("status"), MaxGuests: v("max_guests"), RSVPClosesAt: v("rsvp_closes_at"),
-		EmailConfirmHours: v("email_confirm_hours"), Offsets: map[string]string{}}
+		EmailConfirmHours: v("email_confirm_hours"), Offsets: map[string]string{},
+		LocationVisibility: v("location_visibility"), PublicArea: v("public_area"), Directions: v("directions"), RevealAt: v("reveal_at")}
 	for _, field := range timeFields {
 		if o := v(field + "_offset"); o != "" {
 			f.Offsets[field] = o
@@ -171,6 +179,11 @@ func (f eventForm) input(withStatus bool, defaultTZ string) (turnout.EventInput,
 		OnlineURL: &f.OnlineURL, Accessibility: &f.Accessibility, RequireEmail: &f.RequireEmail, Notify: &f.Notify, Reminders: &f.Reminders}
 	if withStatus && f.Status != "" {
 		in.Status = &f.Status
+	}
+	in.LocationVisibility, in.PublicArea, in.Directions = &f.LocationVisibility, &f.PublicArea, &f.Directions
+	in.RevealAt = turnout.Nullable[string]{Set: true}
+	if strings.TrimSpace(f.RevealAt) != "" {
+		in.RevealAt.Value = &f.RevealAt
 	}
 	in.RSVPClosesAt = turnout.Nullable[string]{Set: true}
 	if strings.TrimSpace(closes) != "" {

@@ -36,13 +36,17 @@ func (s *Server) eventPageData(c *fiber.Ctx, e *turnout.Event) fiber.Map {
 		"GoogleURL":   googleCalendarURL(e, s.cfg.BaseURL),
 		"WebcalURL":   s.webcalURL("/groups/" + e.Group.Slug + "/events.ics"),
 		"Feeds":       []feedLink{{"text/calendar", e.Title + " (iCal)", "/events/" + e.Slug + ".ics"}},
+		"LinkPreview": s.eventPreview(e),
+		"JSONLD":      s.eventJSONLD(e),
+		"Share":       s.shareLinksOf(e),
 	}
 }
 
 // eventScope is the scope of an event's own pages and counts.
 func eventScope(id int64) string { return "event:" + strconv.FormatInt(id, 10) }
 
-// findListedEvent returns a published or cancelled event by slug.
+// findListedEvent returns a published or cancelled event by slug, as the
+// public sees it (Public: a hidden meeting point taken out).
 func (s *Server) findListedEvent(c *fiber.Ctx, slug string) (*turnout.Event, error) {
 	ctx := c.UserContext()
 	e, err := s.store.FindEventBySlug(ctx, slug)
@@ -52,7 +56,7 @@ func (s *Server) findListedEvent(c *fiber.Ctx, slug string) (*turnout.Event, err
 	if !e.Listed() {
 		return nil, turnout.Errorf(turnout.ENOTFOUND, "Event not found.")
 	}
-	return e, nil
+	return e.Public(), nil
 }
 
 // webcalURL turns a local feed path into a webcal:// subscription link.

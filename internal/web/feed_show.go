@@ -205,7 +205,7 @@ func (s *Server) renderFeed(ctx context.Context, r feedRequest, v turnout.FeedVe
 			return nil, err
 		}
 		if e.Listed() && (len(r.kinds) == 0 || containsString(r.kinds, e.Kind)) {
-			cal.Events = []*turnout.Event{e}
+			cal.Events = []*turnout.Event{e.Public()}
 		}
 		cal.Name, cal.Description = e.Title, "An event on "+siteHost(s.cfg.BaseURL)+"."
 	default:
@@ -213,7 +213,7 @@ func (s *Server) renderFeed(ctx context.Context, r feedRequest, v turnout.FeedVe
 		if err != nil {
 			return nil, err
 		}
-		cal.Events = events
+		cal.Events = turnout.PublicEvents(events)
 		validUntil = turnout.NextFeedChange(events, now)
 		cal.Name = "Events on " + siteHost(s.cfg.BaseURL)
 		cal.Description = "Protests, marches, rallies, vigils and public meetings listed on " + siteHost(s.cfg.BaseURL) + "."

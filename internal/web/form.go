@@ -129,7 +129,7 @@ type errorItem struct{ ID, Message string }
 
 // eventFieldOrder is the order of the event form's fields, top to bottom.
 var eventFieldOrder = []string{"title", "kind", "summary", "description", "starts_at", "ends_at", "timezone",
-	"venue", "address", "online_url", "accessibility", "capacity", "max_guests", "rsvp_closes_at", "require_email", "email_confirm_hours"}
+	"venue", "address", "online_url", "accessibility", "capacity", "max_guests", "rsvp_closes_at", "require_email", "email_confirm_hours", "image", "alt"}
 
 // errorList orders field errors as the fields appear in the form, article
 // rows after, anything else last, each linked to its field's id.

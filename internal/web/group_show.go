@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/turnout-org/turnout/internal/turnout"
 )
 
 // groupPage shows a group and its upcoming events.
@@ -20,6 +22,7 @@ func (s *Server) groupPage(c *fiber.Ctx) error {
 		return err
 	}
 	events, more, err := s.store.FindEvents(ctx, f)
+	events = turnout.PublicEvents(events)
 	if err != nil {
 		return err
 	}
@@ -28,6 +31,7 @@ func (s *Server) groupPage(c *fiber.Ctx) error {
 	data := fiber.Map{
 		"Title":       g.Name,
 		"Description": "Upcoming events by " + g.Name + ".",
+		"LinkPreview": s.groupPreview(g, groupSummary(g)),
 		"Group":       g,
 		"Events":      events,
 		"WebcalURL":   s.webcalURL(feed),

@@ -24,8 +24,13 @@ import (
 //
 // Only anonymous requests without a query string use it: no session or flash
 // cookie, no Authorization header. A response that sets a cookie, or that
-// is not a 200, is never kept. Anything else a public response comes to vary
-// by (a language, say) must become part of its key in memoryPage.
+// is not a 200, is never kept. The language the request asks for (cookie or
+// Accept-Language) is part of the key; anything else a public response comes
+// to vary by must become part of it too, in memoryPage.
+
+// localAnonymousPage marks a response sent from the page cache: a page for
+// anyone, which holds no CSRF token, so compression need not look for one.
+const localAnonymousPage = "turnout.anonymousPage"
 
 // localPageDeps is the c.Locals key of the *pageDeps a handler declares.
 const localPageDeps = "turnout.pageDeps"
@@ -83,7 +88,10 @@ func (s *Server) memoryPage(kind string, h fiber.Handler) fiber.Handler {
 		if !s.pageCacheable(c) {
 			return h(c)
 		}
-		key := kind + " " + c.Path()
+		// The language asked for is part of the key; a request that asks
+		// for none gets the group's or the site's, which the scopes cover.
+		lang, _ := s.chosenLanguage(c)
+		key := kind + " " + lang.String() + " " + c.Path()
 		entry := s.pages.get(key)
 		var versions map[string]int64
 		if entry != nil {
@@ -180,9 +188,11 @@ func (s *Server) keepPage(c *fiber.Ctx, key string, before *pageEntry, versions 
 
 // sendPage answers from a page entry: 304 to a matching If-None-Match.
 func (s *Server) sendPage(c *fiber.Ctx, e *pageEntry) error {
+	c.Locals(localAnonymousPage, true)
 	// Weak: the compression middleware may send other bytes of the same page.
 	c.Set(fiber.HeaderETag, "W/"+e.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
@@ -208,3 +218,7 @@ func etagMatches(inm, etag string) bool {
 func (s *Server) ListenScopes(ctx context.Context) {
 	s.store.ListenScopes(ctx, s.scopes)
 }
+
+// ScopesReady is closed once ListenScopes is first in place, from when
+// public pages are answered from memory.
+func (s *Server) ScopesReady() <-chan struct{} { return s.scopes.ready }

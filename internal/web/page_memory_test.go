@@ -165,8 +165,9 @@ func TestPagesFromMemoryFollowEditsOnOtherInstance(t *testing.T) {
 			worst = d
 		}
 		for _, p := range pages {
+			before := b.srv.pageHits.Load()
 			if _, body := b.get(t, p); !strings.Contains(body, title) {
-				t.Fatalf("edit %d: %s on the other instance, after the notification, does not show %q", i, p, title)
+				t.Fatalf("edit %d: %s on the other instance, after the notification %v, does not show %q (from memory %v): %.300s", i, p, heard.scopes, title, b.srv.pageHits.Load() > before, body[strings.Index(body, "<h1"):])
 			}
 		}
 		if body, _ := feedETag(t, b, feed); !strings.Contains(body, title) {
@@ -306,6 +307,10 @@ func TestPagesFromMemoryOnOneInstance(t *testing.T) {
 		before := in.srv.pageHits.Load()
 		if resp, _ := in.get(t, path, "If-None-Match", etag); resp.StatusCode != 304 || in.srv.pageHits.Load() != before+1 {
 			t.Errorf("revalidation: %d, from memory %v", resp.StatusCode, in.srv.pageHits.Load() == before+1)
+		}
+		before = in.srv.pageHits.Load()
+		if resp, _ := in.get(t, path, "Accept-Encoding", "gzip"); resp.Header.Get("Content-Encoding") != "gzip" || in.srv.pageHits.Load() != before+1 {
+			t.Errorf("page from memory to a gzip client: Content-Encoding %q, from memory %v", resp.Header.Get("Content-Encoding"), in.srv.pageHits.Load() == before+1)
 		}
 		for _, h := range [][]string{{"Cookie", sessionCookie + "=x"}, {"Cookie", flashCookie + "=Saved"}, {"Authorization", "Bearer x"}} {
 			before := in.srv.pageHits.Load()

@@ -2,11 +2,11 @@ package web
 
 import (
 	"html/template"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/turnout-org/turnout/internal/i18n"
 	"github.com/turnout-org/turnout/internal/markdown"
 	"github.com/turnout-org/turnout/internal/turnout"
 )
@@ -23,7 +23,7 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.Render(page, data)
+	return s.renderPage(c, page, data)
 }
 
 // commonData is what the layout needs on every page. Features that add a
@@ -45,12 +45,13 @@ func (s *Server) commonData(c *fiber.Ctx) fiber.Map {
 // feedLink is a <link rel="alternate"> in the page head.
 type feedLink struct{ Type, Title, URL string }
 
-func templateFuncs() template.FuncMap {
+func templateFuncs(loc *i18n.Localizer) template.FuncMap {
 	m := template.FuncMap{
-		"markdown":  markdown.ToHTML,
-		"when":      when,
-		"isoTime":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"kindLabel": kindLabel,
+		"markdown": markdown.ToHTML,
+		"when":     func(e *turnout.Event) string { return when(loc, e) },
+		"num":      loc.Number,
+		"dateTime": loc.DateTime,
+		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"deref": func(p *int) int {
 			if p == nil {
 				return 0
@@ -58,33 +59,16 @@ func templateFuncs() template.FuncMap {
 			return *p
 		},
 		"localTime": func(t time.Time, e *turnout.Event) string {
-			return t.In(e.Location()).Format("Mon 2 Jan 2006, 15:04 MST")
+			return loc.DateTime(t.In(e.Location()))
 		},
 	}
 	formFuncs(m)
+	langFuncs(m, loc)
 	return m
 }
 
-// kindLabel is the display name of an event kind.
-func kindLabel(kind string) string {
-	if kind == turnout.KindDieIn {
-		return "Die-in"
-	}
-	if kind == "" {
-		return ""
-	}
-	return strings.ToUpper(kind[:1]) + kind[1:]
-}
-
-// when formats an event's time span in its own zone, with the zone abbreviation.
-func when(e *turnout.Event) string {
-	start, end := e.LocalStart(), e.LocalEnd()
-	if start.Year() == end.Year() && start.YearDay() == end.YearDay() {
-		// Across a clock change the start and end have different abbreviations: name both.
-		if a, _ := start.Zone(); a != end.Format("MST") {
-			return start.Format("Monday 2 January 2006, 15:04 MST") + "–" + end.Format("15:04 MST")
-		}
-		return start.Format("Monday 2 January 2006, 15:04") + "–" + end.Format("15:04 MST")
-	}
-	return start.Format("Mon 2 Jan 2006, 15:04 MST") + " to " + end.Format("Mon 2 Jan 2006, 15:04 MST")
+// when formats an event's time span in its own zone, with the zone
+// abbreviation in force at the start and at the end, in loc's language.
+func when(loc *i18n.Localizer, e *turnout.Event) string {
+	return loc.Span(e.LocalStart(), e.LocalEnd())
 }

@@ -41,6 +41,7 @@ func (s *Server) routes(app *fiber.App) {
 // with their ActivityPub twin.
 func (s *Server) publicRoutes(app *fiber.App) {
 	app.Get("/static/*", s.static.serve)
+	app.Get("/images/:file", s.imageFile)
 	app.Get("/events.ics", s.siteFeed(formatICal))
 	app.Get("/events.atom", s.siteFeed(formatAtom))
 	app.Get("/events/:slug.ics", s.eventFeed())
@@ -50,6 +51,12 @@ func (s *Server) publicRoutes(app *fiber.App) {
 	app.Get("/events/:slug", s.activityNegotiation(s.eventObject), s.memoryPage("event", s.eventPage))
 	app.Get("/groups/:group", s.activityNegotiation(s.groupActor), s.memoryPage("group", s.groupPage))
 	app.Get("/articles/:id", s.articlePage)
+	app.Get("/events/:slug/poster", s.posterPage)
+	app.Get("/events/:slug/qr.svg", s.qrCode("svg"))
+	app.Get("/events/:slug/qr.png", s.qrCode("png"))
+	app.Get("/events/:slug/share/mastodon", s.shareMastodon)
+	app.Get("/embed", s.siteEmbed)                // framable: see renderEmbed
+	app.Get("/groups/:group/embed", s.groupEmbed) // framable: see renderEmbed
 	app.Get("/api/v1/events", s.apiListEvents)
 	app.Get("/api/v1/events/:slug", s.memoryPage("event.json", s.apiShowEvent))
 	app.Get("/api/v1/openapi.json", s.apiOpenAPI)
@@ -142,6 +149,8 @@ func (s *Server) organiserGroupRoutes(app *fiber.App) {
 	org.get("/groups/:group/leave", s.leaveGroupPage)
 	org.post("/groups/:group/leave", s.leaveGroup)
 	org.post("/groups/:group/invitations/:id/revoke", s.revokeInvitation)
+	org.post("/groups/:group/image", s.setGroupImage)
+	org.post("/groups/:group/image/delete", s.deleteGroupImage)
 	org.get("/groups/:group/tokens", tokensMoved)
 	org.post("/groups/:group/tokens", tokensMoved)
 	org.post("/groups/:group/tokens/:id/revoke", tokensMoved)
@@ -165,6 +174,8 @@ func (s *Server) organiserEventRoutes(app *fiber.App) {
 	org.get("/events/:slug/delete", s.deletePage)
 	org.post("/events/:slug/delete", s.deleteEvent)
 	org.post("/events/:slug/duplicate", s.duplicateEvent)
+	org.post("/events/:slug/image", s.setEventImage)
+	org.post("/events/:slug/image/delete", s.deleteEventImage)
 	org.get("/events/:slug/attendees.csv", s.attendeesCSV)
 	org.get("/events/:slug/attendees", s.attendeesPage)
 	org.post("/events/:slug/attendees/:id/checkin", s.attendeeCheckIn)
@@ -182,6 +193,10 @@ func (s *Server) organiserAPIRoutes(app *fiber.App) {
 	app.Post("/api/v1/events/:slug/cancel", s.apiCancelEvent)
 	app.Get("/api/v1/events/:slug/rsvps", s.apiEventRSVPs)
 	app.Post("/api/v1/events/:slug/messages", s.apiSendMessage)
+	app.Post("/api/v1/events/:slug/image", s.apiSetEventImage)
+	app.Delete("/api/v1/events/:slug/image", s.apiDeleteEventImage)
+	app.Post("/api/v1/groups/:group/image", s.apiSetGroupImage)
+	app.Delete("/api/v1/groups/:group/image", s.apiDeleteGroupImage)
 }
 
 // adminRoutes are the instance administrators' pages: the organisers'

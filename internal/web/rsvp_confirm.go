@@ -33,7 +33,7 @@ func (s *Server) rsvpConfirm(c *fiber.Ctx) error {
 func (s *Server) renderRSVPConfirm(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Event) error {
 	c.Set("Referrer-Policy", "no-referrer")
 	data := fiber.Map{"Title": "Confirm your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "Path": c.Path(),
-		"Confirmed": !r.Unconfirmed(), "ConfirmBy": confirmBy(r, e)}
+		"Confirmed": !r.Unconfirmed(), "ConfirmBy": s.confirmBy(c, r, e)}
 	err := s.render(c, "pages/rsvp_confirm", data)
 	privatePage(c)
 	return err
@@ -41,11 +41,11 @@ func (s *Server) renderRSVPConfirm(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Eve
 
 // confirmBy is when an unconfirmed RSVP is released, in the event's zone, or
 // "" for an RSVP that waits for nothing.
-func confirmBy(r *turnout.RSVP, e *turnout.Event) string {
+func (s *Server) confirmBy(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Event) string {
 	if r == nil || r.ConfirmBy == nil {
 		return ""
 	}
-	return r.ConfirmBy.In(e.Location()).Format("Monday 2 January 2006, 15:04 MST")
+	return s.langs.cat.Localizer(s.language(c, e.Group)).DateTimeLong(r.ConfirmBy.In(e.Location()))
 }
 
 // pendingConfirmation is the RSVP a new RSVP to e would be, for the page of a

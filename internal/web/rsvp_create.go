@@ -80,7 +80,7 @@ func (s *Server) rsvpCreate(c *fiber.Ctx) error {
 func (s *Server) rsvpDonePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	token := c.Params("token")
-	r, e, err := s.store.FindRSVPByToken(ctx, token)
+	r, e, err := s.findRSVP(ctx, token)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Server) renderRSVPDone(c *fiber.Ctx, e *turnout.Event, r *turnout.RSVP,
 	data["RSVPItem"] = r
 	data["ManageURL"] = s.manageURL(token)
 	data["Emailed"] = s.cfg.MailOn() && r.Email != nil
-	data["ConfirmBy"] = confirmBy(r, e)
+	data["ConfirmBy"] = s.confirmBy(c, r, e)
 	err := s.render(c, "pages/rsvp_done", data)
 	privatePage(c)
 	return err
@@ -154,6 +154,7 @@ func (s *Server) storeRSVP(c *fiber.Ctx, e *turnout.Event, in turnout.RSVPInput)
 		return nil, "", err
 	}
 	ctx := c.UserContext()
+	in.Language = s.language(c, e.Group).String()
 	return s.store.CreateRSVP(ctx, e.ID, in)
 }
 

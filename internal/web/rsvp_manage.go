@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,7 @@ import (
 // change or cancel their RSVP. An unknown token is a plain 404.
 func (s *Server) rsvpManagePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	r, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	r, e, err := s.findRSVP(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func (s *Server) renderManage(c *fiber.Ctx, r *turnout.RSVP, e *turnout.Event, t
 		}
 	}
 	data := s.rsvpFormData(fiber.Map{"Title": "Your RSVP: " + e.Title, "Event": e, "RSVPItem": r, "Token": token, "Flash": flash,
-		"GoogleURL": googleCalendarURL(e, s.cfg.BaseURL), "WebcalURL": s.webcalURL("/groups/" + e.Group.Slug + "/events.ics"), "ConfirmBy": confirmBy(r, e)}, e, form)
+		"GoogleURL": googleCalendarURL(e, s.cfg.BaseURL), "WebcalURL": s.webcalURL("/groups/" + e.Group.Slug + "/events.ics"), "ConfirmBy": s.confirmBy(c, r, e)}, e, form)
 	err := s.render(c, "pages/rsvp_manage", data)
 	privatePage(c)
 	return err
@@ -61,7 +62,7 @@ func (s *Server) rsvpManageUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	r, e, ferr := s.store.FindRSVPByToken(ctx, token)
+	r, e, ferr := s.findRSVP(ctx, token)
 	if ferr != nil {
 		return ferr
 	}
@@ -89,7 +90,7 @@ func (s *Server) updateRSVP(c *fiber.Ctx, token string, u turnout.RSVPUpdate) er
 // the step that keeps one tap from deleting an RSVP, without JavaScript.
 func (s *Server) rsvpCancelPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	_, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	_, e, err := s.findRSVP(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func (s *Server) renderRSVPCancelConfirm(c *fiber.Ctx, e *turnout.Event) error {
 // asks first and deletes nothing.
 func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	_, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	_, e, err := s.findRSVP(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
@@ -137,17 +138,21 @@ func (s *Server) rsvpManageCancel(c *fiber.Ctx) error {
 
 // toAPIRSVP is the JSON form of an RSVP for its own manage link.
 func (s *Server) toAPIRSVP(r *turnout.RSVP, e *turnout.Event) apiRSVP {
-	return apiRSVP{
+	out := apiRSVP{
 		Name: r.Name, Email: r.Email, Status: r.Status, Guests: r.Guests,
 		CreatedAt: r.CreatedAt.UTC().Format(time.RFC3339), WaitlistPosition: r.Position,
 		Event: apiRSVPEvent{Slug: e.Slug, Title: e.Title, URL: s.cfg.BaseURL + "/events/" + e.Slug, ICSURL: s.cfg.BaseURL + "/events/" + e.Slug + ".ics"},
 	}
+	if e.PointHidden() {
+		out.MeetingPoint = apiMeetingPointOf(e)
+	}
+	return out
 }
 
 // apiShowRSVP is GET /api/v1/rsvps/{token}.
 func (s *Server) apiShowRSVP(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	r, e, err := s.store.FindRSVPByToken(ctx, c.Params("token"))
+	r, e, err := s.findRSVP(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
@@ -177,4 +182,31 @@ func (s *Server) apiDeleteRSVP(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// findRSVP returns the RSVP of a manage token and its event as that person
+// may see it: with a hidden meeting point only once they are going and its
+// reveal time has come (turnout.Event.PointFor).
+func (s *Server) findRSVP(ctx context.Context, token string) (*turnout.RSVP, *turnout.Event, error) {
+	r, e, err := s.store.FindRSVPByToken(ctx, token)
+	if err != nil {
+		return r, e, err
+	}
+	return r, e.PointFor(r, s.now()), nil
+}
+
+// apiMeetingPointOf is what an RSVP's JSON says of a hidden meeting point:
+// the point itself once its holder is entitled to it (findRSVP), otherwise
+// the public area and, if set, when people going will see it.
+func apiMeetingPointOf(e *turnout.Event) *apiMeetingPoint {
+	out := &apiMeetingPoint{Shared: !e.PointWithheld, PublicArea: e.PublicArea}
+	if e.RevealAt != nil {
+		v := e.LocalRevealAt().Format(time.RFC3339)
+		out.SharedAt = &v
+	}
+	if !e.PointWithheld {
+		out.Venue, out.Address, out.OnlineURL, out.Directions = e.Venue, e.Address, e.OnlineURL, e.Directions
+		out.Latitude, out.Longitude = e.Latitude, e.Longitude
+	}
+	return out
 }

@@ -32,6 +32,9 @@ type scopeMemory struct {
 
 	// pid is the listener's Postgres backend (for tests and logs).
 	pid atomic.Uint32
+	// ready is closed when the listener is first in place.
+	ready     chan struct{}
+	readyOnce sync.Once
 	// observe, when set before the listener starts, is told of each
 	// event ("listening", "changed", "deaf"); tests await notifications
 	// with it.
@@ -39,7 +42,7 @@ type scopeMemory struct {
 }
 
 func newScopeMemory(st turnout.ScopeService, log *slog.Logger) *scopeMemory {
-	m := &scopeMemory{store: st, log: log, versions: map[string]int64{}}
+	m := &scopeMemory{store: st, log: log, versions: map[string]int64{}, ready: make(chan struct{})}
 	st.OnScopesChanged(m.drop)
 	return m
 }
@@ -114,6 +117,7 @@ func (m *scopeMemory) reset(trusted bool) {
 func (m *scopeMemory) ScopesListening(pid uint32) {
 	m.pid.Store(pid)
 	m.reset(true)
+	m.readyOnce.Do(func() { close(m.ready) })
 	m.log.Info("scope listener in place: public pages served from memory", "pid", pid)
 	m.tell("listening", nil)
 }

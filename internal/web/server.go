@@ -5,19 +5,15 @@ package web
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/template/html/v2"
 
 	"github.com/turnout-org/turnout/internal/config"
 	"github.com/turnout-org/turnout/internal/turnout"
-	assets "github.com/turnout-org/turnout/web"
 )
 
 // Store is everything the web layer needs from storage.
@@ -36,6 +32,7 @@ type Store interface {
 	turnout.PasswordResetService
 	turnout.FederationService
 	turnout.AdminService
+	turnout.ImageService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// PoolStats reports the database connection pool, for /metrics.
@@ -60,6 +57,10 @@ type Server struct {
 	static *staticAssets
 	// fed serves ActivityPub; nil when federation is off.
 	fed *federation
+	// langs holds the message catalogue and a template set per language.
+	langs *languages
+	// pseudo accepts ?lang=en-XA, the pseudo-locale tests render pages in.
+	pseudo bool
 	// scopes remembers the versions of public scopes; pages holds public
 	// responses rendered for them (page_memory.go).
 	scopes   *scopeMemory
@@ -99,10 +100,10 @@ func (s *Server) app() (*fiber.App, error) {
 	if s.fed, err = s.newFederation(); err != nil {
 		return nil, err
 	}
-	views, err := newViews(static)
-	if err != nil {
+	if s.langs, err = loadLanguages(static, s.pseudo); err != nil {
 		return nil, err
 	}
+	views := s.langs.views["en"]
 	app := fiber.New(fiber.Config{
 		AppName:                 "Turnout",
 		Views:                   views,
@@ -119,6 +120,9 @@ func (s *Server) app() (*fiber.App, error) {
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg),
 	})
+	if cfg.BodyLimit < uploadLimit {
+		app.Server().HeaderReceived = uploadBodyLimit
+	}
 	s.routes(app)
 	if err := warmRender(app); err != nil {
 		return nil, err
@@ -131,21 +135,6 @@ func proxyHeader(cfg config.Config) string {
 		return fiber.HeaderXForwardedFor
 	}
 	return ""
-}
-
-func newViews(static *staticAssets) (*html.Engine, error) {
-	sub, err := fs.Sub(assets.Templates, "templates")
-	if err != nil {
-		return nil, err
-	}
-	engine := html.NewFileSystem(http.FS(sub), ".html")
-	engine.AddFuncMap(templateFuncs())
-	engine.AddFunc("asset", static.url)
-	engine.AddFunc("codeSpans", codeSpans)
-	if err := engine.Load(); err != nil {
-		return nil, err
-	}
-	return engine, nil
 }
 
 // requestTimeout bounds the store calls one request makes.

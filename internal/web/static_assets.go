@@ -116,7 +116,7 @@ func compressResponses() fiber.Handler {
 		if !strings.Contains(string(c.Response().Header.Peek(fiber.HeaderVary)), fiber.HeaderAcceptEncoding) {
 			c.Append(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 		}
-		if strings.HasPrefix(ct, fiber.MIMETextHTML) && bytes.Contains(c.Response().Body(), csrfFieldMarker) {
+		if strings.HasPrefix(ct, fiber.MIMETextHTML) && c.Locals(localAnonymousPage) == nil && bytes.Contains(c.Response().Body(), csrfFieldMarker) {
 			return nil
 		}
 		compressor(c.Context())

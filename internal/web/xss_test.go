@@ -55,6 +55,17 @@ func inertProblems(page string) []string {
 	var problems []string
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "script" && attrOf(n, "type") == "application/ld+json" && len(n.Attr) == 1 {
+			// JSON-LD is data, never run; it must stay JSON with no markup in it.
+			text := ""
+			if n.FirstChild != nil {
+				text = n.FirstChild.Data
+			}
+			if !json.Valid([]byte(text)) || strings.ContainsAny(text, "<>") {
+				problems = append(problems, "JSON-LD that is not plain JSON: "+text)
+			}
+			return
+		}
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "script", "style", "svg", "math", "iframe", "frame", "object", "embed", "img", "base", "template", "video", "audio":
@@ -249,4 +260,13 @@ func checkICalIntact(t *testing.T, app *fiber.App, paths []string) {
 			}
 		}
 	}
+}
+
+func attrOf(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }

@@ -117,7 +117,7 @@ func (r *report) checks(b *strings.Builder) {
 				continue
 			}
 			if sc.key == "f" {
-				fmt.Fprintf(b, "- %s f: %.0f RSVP/s (target >= 1000): %s.\n", sr.scale.Name, m.res.RPS(), metOr(m.res.RPS() >= 1000))
+				fmt.Fprintf(b, "- %s f: %.0f RSVP/s (target >= 2000): %s.\n", sr.scale.Name, m.res.RPS(), metOr(m.res.RPS() >= 2000))
 				continue
 			}
 			if ratio := sr.ratio(sc.key); ratio != "" {
@@ -126,8 +126,8 @@ func (r *report) checks(b *strings.Builder) {
 				fmt.Fprintf(b, "- %s %s: ratio %s (target >= %.1f): %s.\n", sr.scale.Name, sc.key, ratio, sc.minRatio, metOr(v >= sc.minRatio))
 			}
 		}
-		fmt.Fprintf(b, "- %s RSS: idle %s (target < 60 MB): %s; highest peak under load %s (target < 150 MB): %s.\n",
-			sr.scale.Name, mb(sr.idleRSS), metOr(sr.idleRSS < 60<<20), mb(sr.maxPeak()), metOr(sr.maxPeak() < 150<<20))
+		fmt.Fprintf(b, "- %s RSS: idle %s (target <= 40 MB): %s; highest peak under load %s (target <= 120 MB): %s.\n",
+			sr.scale.Name, mb(sr.idleRSS), metOr(sr.idleRSS <= 40<<20), mb(sr.maxPeak()), metOr(sr.maxPeak() <= 120<<20))
 	}
 	if len(r.scales) >= 2 {
 		lo, hi := r.scales[0], r.scales[len(r.scales)-1]
@@ -137,7 +137,7 @@ func (r *report) checks(b *strings.Builder) {
 				continue
 			}
 			x := float64(mh.res.P99US) / float64(ml.res.P99US)
-			fmt.Fprintf(b, "- p99 of %s at %s over %s: %.2f (target <= 1.5): %s.\n", k, hi.scale.Name, lo.scale.Name, x, metOr(x <= 1.5))
+			fmt.Fprintf(b, "- p99 of %s at %s over %s: %.2f (target <= 1.2): %s.\n", k, hi.scale.Name, lo.scale.Name, x, metOr(x <= 1.2))
 		}
 	}
 	b.WriteString("\n")

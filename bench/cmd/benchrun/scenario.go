@@ -28,11 +28,11 @@ type scenario struct {
 }
 
 var scenarios = []scenario{
-	{"a", "a. group feed .ics, 200 events, full GET", ceilFeed, "/groups/" + gen.FeedGroup + "/events.ics", 0.7},
+	{"a", "a. group feed .ics, 200 events, full GET", ceilFeed, "/groups/" + gen.FeedGroup + "/events.ics", 0.8},
 	{"b", "b. same feed with If-None-Match (304)", ceil2B, "/groups/" + gen.FeedGroup + "/events.ics", 0.7},
 	{"c", "c. event page (HTML)", ceil2B, "/events/" + gen.HotEvent, 0.3},
 	{"d", "d. home page (first page of upcoming events)", ceil2B, "/", 0.3},
-	{"e", "e. GET /api/v1/events/{slug}", ceil2B, "/api/v1/events/" + gen.HotEvent, 0.3},
+	{"e", "e. GET /api/v1/events/{slug}", ceil2B, "/api/v1/events/" + gen.HotEvent, 0.4},
 	{"f", "f. RSVP POSTs over the API (Postgres)", ceilPGBench, "/api/v1/events/{slug}/rsvps", 0},
 }
 
