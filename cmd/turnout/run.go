@@ -19,8 +19,12 @@ const usage = `Turnout: organise protests, marches, rallies, vigils and public m
 Usage:
   turnout [serve] [--demo]     serve HTTP (the default command)
   turnout migrate              apply database migrations and exit
-  turnout organiser add --email E --name N --group SLUG [--group-name NAME] [--password-stdin]
-                               create or reuse an organiser and group; print a new API token
+  turnout organiser add --email E --name N --group SLUG [--group-name NAME] [--password-stdin] [--admin]
+                               create or reuse an organiser and group; print a new API token;
+                               --admin makes the first account of an empty instance its administrator
+  turnout admin add --email E  make an existing account an administrator (the /admin pages)
+  turnout admin remove --email E
+                               make it an administrator no longer
   turnout purge                erase personal data of RSVPs to events that ended more than
                                TURNOUT_RETENTION_DAYS ago
 
@@ -66,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdServe(ctx, cfg, log, args, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, cfg, stdout)
+	case "admin":
+		return cmdAdmin(ctx, cfg, args, stdout)
 	case "organiser":
 		return cmdOrganiser(ctx, cfg, args, stdin, stdout)
 	case "purge":
@@ -146,6 +152,7 @@ func cmdOrganiser(ctx context.Context, cfg config.Config, args []string, stdin i
 	group := fs.String("group", "", "the group's slug")
 	groupName := fs.String("group-name", "", "the group's name, for a new group")
 	pwStdin := fs.Bool("password-stdin", false, "read the account's password from the first line of standard input")
+	admin := fs.Bool("admin", false, "make the account the administrator (only the first account of an empty instance)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -153,6 +160,7 @@ func cmdOrganiser(ctx context.Context, cfg config.Config, args []string, stdin i
 		return errors.New("organiser add: --email, --name and --group are required")
 	}
 	in := organiserInput(*email, *name, *group, *groupName)
+	in.Admin = *admin
 	if *pwStdin {
 		pw, err := readLine(stdin)
 		if err != nil {
@@ -169,6 +177,41 @@ func cmdOrganiser(ctx context.Context, cfg config.Config, args []string, stdin i
 	if err != nil {
 		return describe(err)
 	}
+	if in.Admin {
+		fmt.Fprintf(stdout, "%s is the administrator of this instance.\n", in.Email)
+	}
 	fmt.Fprintf(stdout, "%s is an organiser of %q. API token (shown once):\n%s\n", in.Email, in.GroupSlug, token)
+	return nil
+}
+
+// cmdAdmin handles `turnout admin add` and `turnout admin remove`.
+func cmdAdmin(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	const use = "usage: turnout admin add|remove --email E"
+	if len(args) == 0 || (args[0] != "add" && args[0] != "remove") {
+		return errors.New(use)
+	}
+	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	email := fs.String("email", "", "the account's email address")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New(use)
+	}
+	st, err := openCurrentStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	add := args[0] == "add"
+	if err := st.SetAdmin(ctx, *email, add); err != nil {
+		return describe(err)
+	}
+	if add {
+		fmt.Fprintf(stdout, "%s is an administrator.\n", *email)
+	} else {
+		fmt.Fprintf(stdout, "%s is no longer an administrator.\n", *email)
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ func (s *Store) SignUp(ctx context.Context, in turnout.SignupInput) (*turnout.Ac
 		if err := s.createAccount(tx, &acct, in.Account(), hash, t); err != nil {
 			return err
 		}
+		if err := refuseLookAlikeGroup(tx, in.GroupName); err != nil {
+			return err
+		}
 		slug, err := uniqueSlug(ctx, tx, "groups", turnout.Slugify(in.GroupName, 60), "group")
 		if err != nil {
 			return err
@@ -72,6 +76,26 @@ func (s *Store) SignUp(ctx context.Context, in turnout.SignupInput) (*turnout.Ac
 		return nil, nil, err
 	}
 	return &acct, &g, nil
+}
+
+// refuseLookAlikeGroup refuses a new group name that can be mistaken for
+// the name or slug of a group already here (turnout.LookAlike: case,
+// accents, other scripts' homoglyphs, 0/o and 1/l swaps), so that nobody
+// signs up as an impersonation of an existing group. Sign-ups are rare, so
+// it reads every group's name and slug.
+func refuseLookAlikeGroup(tx *gorm.DB, name string) error {
+	var groups []struct{ Slug, Name string }
+	if err := tx.Raw("SELECT slug, name FROM groups").Scan(&groups).Error; err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if turnout.LookAlike(g.Name, name) || turnout.LookAlike(g.Slug, name) {
+			fe := turnout.FieldErrors{}
+			fe.Add("group_name", fmt.Sprintf("This name can be mistaken for the group %q already on this site; choose one that cannot.", g.Name))
+			return fe.Err()
+		}
+	}
+	return nil
 }
 
 // createAccount inserts a new account; an email taken in the meantime (two
@@ -309,9 +333,23 @@ func (s *Store) AddOrganiser(ctx context.Context, in turnout.OrganiserInput) (st
 	token := turnout.NewToken()
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		t := s.Now()
+		if in.Admin {
+			var n int64
+			if err := tx.Model(&turnout.Account{}).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return turnout.Errorf(turnout.ECONFLICT, "This instance already has accounts: make an administrator with turnout admin add.")
+			}
+		}
 		acct, err := s.ensureAccount(ctx, tx, email, name, in.Password, t)
 		if err != nil {
 			return err
+		}
+		if in.Admin {
+			if err := tx.Model(acct).Update("is_admin", true).Error; err != nil {
+				return err
+			}
 		}
 		groupName := strings.TrimSpace(in.GroupName)
 		if groupName == "" {

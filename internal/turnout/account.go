@@ -13,6 +13,7 @@ type Account struct {
 	Email        string
 	DisplayName  string
 	PasswordHash string
+	IsAdmin      bool // runs the instance: sees the /admin pages
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -39,6 +40,9 @@ type OrganiserInput struct {
 	GroupName string
 	Password  string // empty: keep the account's password as it is
 	Timezone  string // for a new group; empty means UTC
+	// Admin makes the account the instance's administrator; allowed only
+	// for the first account of an empty instance.
+	Admin bool
 }
 
 // AccountService stores accounts, memberships and API tokens.

@@ -66,6 +66,7 @@ type matrixRoute struct {
 	json               string
 	upload             bool // multipart: a small PNG as image, with form
 	ownerOnly          bool
+	adminOnly          bool     // an /admin page: administrators only, 404 to every other account
 	ok                 int      // status for allowed callers
 	shows              string   // GET: the answer to an allowed caller holds this
 	effects            []effect // non-GET: what an allowed call must have changed
@@ -86,6 +87,7 @@ func matrixRoutes() []matrixRoute {
 	const statusOf = "SELECT status FROM events WHERE id = "
 	return []matrixRoute{
 		{name: "PasswordPage", method: "GET", path: "/account/password", ok: 200, shows: "password"},
+		{name: "AdminPage", method: "GET", path: "/admin", adminOnly: true, ok: 200, shows: "&lt;admin@example.org&gt;"},
 		{name: "SettingsPage", method: "GET", path: "/groups/riverside/settings", ok: 200, shows: `name="timezone"`},
 		{name: "SettingsSave", method: "POST", path: "/groups/riverside/settings", form: url.Values{"name": {"Renamed {n}"}, "timezone": {"UTC"}}, ok: 303,
 			effects: one("SELECT name FROM groups WHERE id = {group}", "Renamed {n}")},
@@ -188,12 +190,16 @@ func (r matrixRoute) expected(who string) int {
 		return 401
 	case who == "nobody":
 		return 303 // to the login page
+	case r.adminOnly && who == "admin":
+		return r.ok
+	case r.adminOnly:
+		return 404 // the administrators' pages are not advertised
 	case who != "nobody" && strings.HasPrefix(r.path, "/account/"):
 		return r.ok // every signed-in account has its own
-	case who == "other" && r.onDraft():
+	case (who == "other" || who == "admin") && r.onDraft():
 		return 404 // another group's draft is no event at all
-	case who == "other":
-		return 403
+	case who == "other" || who == "admin":
+		return 403 // an administrator is no organiser of riverside
 	case who == "organiser" && r.ownerOnly:
 		return 403
 	}
@@ -206,8 +212,9 @@ func (r matrixRoute) allowed(who string) bool {
 	return want == r.ok && want < 400 && (who != "nobody" || r.name == "PasswordPage")
 }
 
-// TestAuthorisationMatrix sends every organiser route as every kind of
-// caller (nobody, another group's organiser, a plain organiser, an owner) on
+// TestAuthorisationMatrix sends every organiser and administrator route as
+// every kind of caller (nobody, an administrator of the instance, another
+// group's organiser, a plain organiser, an owner) on
 // both databases. Each answer has the expected status; a refused call leaves
 // the whole store unchanged (storetest.Snapshot: every table, RSVPs, sessions
 // and articles included); an allowed call has its effect checked in the
@@ -345,9 +352,13 @@ func matrixActors(t *testing.T, st *store.Store, app *fiber.App) []actor {
 	ownerTok := seedOrganiser(t, st, "owner@example.org", "riverside")
 	orgTok := seedOrganiser(t, st, "organiser@example.org", "riverside")
 	otherTok := seedOrganiser(t, st, "other@example.org", "harbour")
+	adminTok := seedOrganiser(t, st, "admin@example.org", "townhall")
+	if err := st.SetAdmin(ctx, "admin@example.org", true); err != nil {
+		t.Fatal(err)
+	}
 	out := []actor{{name: "nobody"}}
 	for _, a := range []struct{ name, email, token string }{
-		{"other", "other@example.org", otherTok}, {"organiser", "organiser@example.org", orgTok}, {"owner", "owner@example.org", ownerTok},
+		{"admin", "admin@example.org", adminTok}, {"other", "other@example.org", otherTok}, {"organiser", "organiser@example.org", orgTok}, {"owner", "owner@example.org", ownerTok},
 	} {
 		acct, err := st.Authenticate(ctx, a.email, testPassword)
 		if err != nil {

@@ -33,6 +33,7 @@ func (s *Server) routes(app *fiber.App) {
 	s.organiserGroupRoutes(app)
 	s.organiserEventRoutes(app)
 	s.organiserAPIRoutes(app)
+	s.adminRoutes(app)
 }
 
 // publicRoutes are for anyone: static files, feeds, public pages and the
@@ -196,6 +197,15 @@ func (s *Server) organiserAPIRoutes(app *fiber.App) {
 	app.Delete("/api/v1/events/:slug/image", s.apiDeleteEventImage)
 	app.Post("/api/v1/groups/:group/image", s.apiSetGroupImage)
 	app.Delete("/api/v1/groups/:group/image", s.apiDeleteGroupImage)
+}
+
+// adminRoutes are the instance administrators' pages: the organisers'
+// session, CSRF and throttling guards, then requireAdmin, which answers 404
+// to any other signed-in account.
+func (s *Server) adminRoutes(app *fiber.App) {
+	adm := s.signedIn(app)
+	adm.guards = append(adm.guards, s.requireAdmin)
+	adm.get("/admin", s.adminPage)
 }
 
 // guarded registers routes with guards in front of the handler. It is an

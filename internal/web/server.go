@@ -31,6 +31,7 @@ type Store interface {
 	turnout.OrganiserMailService
 	turnout.PasswordResetService
 	turnout.FederationService
+	turnout.AdminService
 	turnout.ImageService
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
