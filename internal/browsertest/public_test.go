@@ -112,7 +112,7 @@ func TestEventPageWeight(t *testing.T) {
 		t.Errorf("event page HTML+CSS is %d bytes, want under %d", html+css, 60*1024)
 	}
 	blocking, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](
-		`document.querySelectorAll('script:not([async]):not([defer]):not([type="module"])').length`))
+		`document.querySelectorAll('script:not([async]):not([defer]):not([type="module"]):not([type="application/ld+json"])').length`)) // JSON-LD is data, never run
 	if err != nil {
 		tb.fatalf("count scripts: %v", err)
 	}
