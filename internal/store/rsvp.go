@@ -316,13 +316,19 @@ var errNoRSVP = turnout.Errorf(turnout.ENOTFOUND, "We could not find that RSVP. 
 
 // rsvpByToken finds the RSVP of a manage token in db.
 func rsvpByToken(db *gorm.DB, token string) (*turnout.RSVP, error) {
+	return rsvpByTokenHash(db, "manage_token_hash", token, errNoRSVP)
+}
+
+// rsvpByTokenHash finds the RSVP whose column holds the hash of token, or
+// answers missing for a token that cannot be one or matches nothing.
+func rsvpByTokenHash(db *gorm.DB, column, token string, missing error) (*turnout.RSVP, error) {
 	if !validToken(token) {
-		return nil, errNoRSVP
+		return nil, missing
 	}
 	var r turnout.RSVP
-	err := db.Where("manage_token_hash = ? AND purged_at IS NULL", turnout.HashToken(token)).Take(&r).Error
+	err := db.Where(column+" = ? AND purged_at IS NULL", turnout.HashToken(token)).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errNoRSVP
+		return nil, missing
 	}
 	return &r, err
 }
@@ -330,8 +336,14 @@ func rsvpByToken(db *gorm.DB, token string) (*turnout.RSVP, error) {
 // FindRSVPByToken returns the RSVP of a manage token with its waitlist
 // position, and its event with the group.
 func (s *Store) FindRSVPByToken(ctx context.Context, token string) (*turnout.RSVP, *turnout.Event, error) {
+	return s.rsvpWithEvent(ctx, token, rsvpByToken)
+}
+
+// rsvpWithEvent finds the RSVP of token with find, with its waitlist
+// position, and its event with the group.
+func (s *Store) rsvpWithEvent(ctx context.Context, token string, find func(*gorm.DB, string) (*turnout.RSVP, error)) (*turnout.RSVP, *turnout.Event, error) {
 	db := s.db.WithContext(ctx)
-	r, err := rsvpByToken(db, token)
+	r, err := find(db, token)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -20,36 +20,13 @@ var errBadConfirm = turnout.Errorf(turnout.ENOTFOUND, "This confirmation link do
 
 // rsvpByConfirmToken finds the RSVP of a confirmation token in db.
 func rsvpByConfirmToken(db *gorm.DB, token string) (*turnout.RSVP, error) {
-	if !validToken(token) {
-		return nil, errBadConfirm
-	}
-	var r turnout.RSVP
-	err := db.Where("confirm_token_hash = ? AND purged_at IS NULL", turnout.HashToken(token)).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errBadConfirm
-	}
-	return &r, err
+	return rsvpByTokenHash(db, "confirm_token_hash", token, errBadConfirm)
 }
 
 // FindRSVPConfirmation returns the RSVP of a confirmation token, confirmed
 // or not, and its event with the group.
 func (s *Store) FindRSVPConfirmation(ctx context.Context, token string) (*turnout.RSVP, *turnout.Event, error) {
-	db := s.db.WithContext(ctx)
-	r, err := rsvpByConfirmToken(db, token)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.fillPosition(db, r); err != nil {
-		return nil, nil, err
-	}
-	var e turnout.Event
-	if err := db.Take(&e, r.EventID).Error; err != nil {
-		return nil, nil, notFound(err, "Event")
-	}
-	if err := s.attachGroups(ctx, []*turnout.Event{&e}); err != nil {
-		return nil, nil, err
-	}
-	return r, &e, nil
+	return s.rsvpWithEvent(ctx, token, rsvpByConfirmToken)
 }
 
 // ConfirmRSVP confirms the email of the RSVP of a confirmation token: it is
